@@ -1,0 +1,70 @@
+// zone_resolver.hpp - an in-memory Resolver for fast, deterministic tests and test suites.
+//
+// Records come from master-file text (RFC 1035 section 5: $ORIGIN, $TTL, parentheses,
+// quoted character-strings with \DDD escapes, @, relative names) or are added one by one.
+// Faults are injected per name: a delay before answering (virtual or real time, whichever the
+// scheduler runs on), SERVFAIL, or no answer at all (the lookup then ends with
+// DnsStatus::timeout after the query timeout, as UnboundResolver would).
+// Names compare case-insensitively; CNAMEs are followed (up to 8) like a recursive resolver.
+//
+// Invariant: configure before the first query; queries run on the scheduler thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coro/scheduler.hpp"
+#include "resolver/resolver.hpp"
+
+namespace enma::resolver {
+
+class ZoneResolver : public Resolver {
+public:
+    using Duration = coro::Scheduler::Duration;
+
+    struct Question {
+        std::string m_name;  // as asked, lower-cased, no trailing dot
+        RrType m_type;
+        friend bool operator==(const Question&, const Question&) = default;
+    };
+
+    explicit ZoneResolver(coro::Scheduler& scheduler);
+
+    // load - add every record of a zone-file text; throws std::invalid_argument naming the
+    // line on a syntax error. `origin` is the initial $ORIGIN (may be empty).
+    void load(std::string_view zone_text, std::string_view origin = "");
+    // add - one record; TXT/SPF data is the already-joined text.
+    void add(std::string_view name, RrType type, RecordData data, std::uint32_t ttl = 3600);
+
+    void set_default_delay(Duration delay) { m_default_delay = delay; }
+    void set_delay(std::string_view name, Duration delay);
+    void set_servfail(std::string_view name);
+    void set_no_answer(std::string_view name);  // ends as DnsStatus::timeout
+    void set_security(std::string_view name, Security security);
+    void set_query_timeout(Duration timeout) { m_query_timeout = timeout; }
+
+    // Every question asked so far, in order (for tests that count lookups).
+    const std::vector<Question>& questions() const noexcept { return m_questions; }
+    std::size_t query_count() const noexcept { return m_questions.size(); }
+
+protected:
+    coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) override;
+
+private:
+    struct Node;  // defined in zone_resolver.cpp
+    coro::Scheduler& m_scheduler;
+    std::map<std::string, std::vector<std::pair<RrType, RecordData>>, std::less<>> m_records;
+    std::map<std::string, Duration, std::less<>> m_delays;
+    std::map<std::string, DnsStatus, std::less<>> m_faults;
+    std::map<std::string, Security, std::less<>> m_security;
+    std::map<std::string, std::uint32_t, std::less<>> m_ttls;
+    Duration m_default_delay{};
+    Duration m_query_timeout = std::chrono::seconds(5);
+    std::vector<Question> m_questions;
+};
+
+}  // namespace enma::resolver
