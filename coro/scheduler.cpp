@@ -46,7 +46,8 @@ struct SpawnAccess {
 
 Scheduler::Scheduler(Options options) : m_options(options) {
     m_epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (m_epoll_fd < 0) throw sys_error("epoll_create1");
+    if (m_epoll_fd < 0)
+        throw sys_error("epoll_create1");
     m_event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (m_event_fd < 0) {
         close(m_epoll_fd);
@@ -70,7 +71,8 @@ Scheduler::~Scheduler() {
 }
 
 void Scheduler::start() {
-    if (m_thread.joinable()) return;
+    if (m_thread.joinable())
+        return;
     m_stop = false;
     m_thread = std::thread([this] { run(); });
 }
@@ -78,7 +80,8 @@ void Scheduler::start() {
 void Scheduler::stop() {
     m_stop = true;
     wake();
-    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id()) m_thread.join();
+    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
+        m_thread.join();
 }
 
 Scheduler::TimePoint Scheduler::now() const noexcept {
@@ -99,13 +102,18 @@ void Scheduler::run() {
 }
 
 void Scheduler::enter_loop() {
-    if (m_loop_thread != std::this_thread::get_id()) ++m_loop_threads_seen;
+    if (m_loop_thread != std::this_thread::get_id())
+        ++m_loop_threads_seen;
     m_loop_thread = std::this_thread::get_id();
 }
 
-void Scheduler::post(std::coroutine_handle<> handle) { push(Job{handle, {}}); }
+void Scheduler::post(std::coroutine_handle<> handle) {
+    push(Job{handle, {}});
+}
 
-void Scheduler::post(std::function<void()> fn) { push(Job{{}, std::move(fn)}); }
+void Scheduler::post(std::function<void()> fn) {
+    push(Job{{}, std::move(fn)});
+}
 
 // push - enqueue; only the post that makes the inbox non-empty needs to wake the loop.
 void Scheduler::push(Job job) {
@@ -115,7 +123,8 @@ void Scheduler::push(Job job) {
         was_empty = m_inbox.m_jobs.empty();
         m_inbox.m_jobs.push_back(std::move(job));
     }
-    if (was_empty && !on_loop_thread()) wake();
+    if (was_empty && !on_loop_thread())
+        wake();
 }
 
 void Scheduler::spawn(Task<void> task) {
@@ -164,7 +173,9 @@ Scheduler::TimerId Scheduler::add_timer(TimePoint when, std::function<void()> fn
     return id;
 }
 
-void Scheduler::cancel_timer(const TimerId& id) noexcept { m_timers.erase(id); }
+void Scheduler::cancel_timer(const TimerId& id) noexcept {
+    m_timers.erase(id);
+}
 
 // run_timers - fire every timer that is due, each removed before its callback runs.
 void Scheduler::run_timers() {
@@ -179,13 +190,18 @@ void Scheduler::run_timers() {
 Scheduler::Wait Scheduler::next_wait() {
     {
         std::lock_guard lock(m_inbox.m_mutex);
-        if (!m_inbox.m_jobs.empty()) return {0, false};
+        if (!m_inbox.m_jobs.empty())
+            return {0, false};
     }
-    if (m_stop.load(std::memory_order_acquire)) return {0, false};
-    if (m_timers.empty()) return {-1, false};
-    if (m_options.virtual_time) return {0, true};
+    if (m_stop.load(std::memory_order_acquire))
+        return {0, false};
+    if (m_timers.empty())
+        return {-1, false};
+    if (m_options.virtual_time)
+        return {0, true};
     const auto wait = m_timers.begin()->first.first - Clock::now();
-    if (wait <= Duration::zero()) return {0, false};
+    if (wait <= Duration::zero())
+        return {0, false};
     // Round up: waking a millisecond early would just spin once more.
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
     return {ms > 60'000 ? 60'000 : static_cast<int>(ms), false};
@@ -195,13 +211,15 @@ void Scheduler::wait_for_events(int timeout_ms, bool virtual_jump) {
     epoll_event events[64];
     const int n = epoll_wait(m_epoll_fd, events, 64, timeout_ms);
     if (n < 0) {
-        if (errno == EINTR) return;
+        if (errno == EINTR)
+            return;
         throw sys_error("epoll_wait");
     }
     if (n == 0 && virtual_jump) {
         // Idle in virtual time: jump to the next deadline.
         const auto next = m_timers.begin()->first.first;
-        if (next > m_virtual_now) m_virtual_now = next;
+        if (next > m_virtual_now)
+            m_virtual_now = next;
         return;
     }
     for (int i = 0; i < n; ++i) {
@@ -211,7 +229,8 @@ void Scheduler::wait_for_events(int timeout_ms, bool virtual_jump) {
             [[maybe_unused]] auto r = read(m_event_fd, &count, sizeof count);
             continue;
         }
-        if (!watch->m_dead) watch->m_fn();
+        if (!watch->m_dead)
+            watch->m_fn();
     }
 }
 
@@ -241,6 +260,65 @@ void Scheduler::unwatch(Watch* watch) noexcept {
     epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, watch->m_fd, nullptr);
     watch->m_dead = true;
     m_graveyard.emplace_back(watch);
+}
+
+namespace {
+
+// SleepAwaiter - a timer plus a cancellation registration; whichever fires first wins.
+// Cancellation posts the resumption rather than resuming inline, so request_cancel() never
+// runs arbitrary coroutine code underneath its caller.
+struct SleepAwaiter {
+    Scheduler& m_scheduler;
+    Scheduler::TimePoint m_when;
+    CancelToken m_token;
+    Scheduler::TimerId m_timer{};
+    CancelRegistration m_registration{};
+    bool m_expired = false;
+
+    bool await_ready() const noexcept { return m_token.is_cancelled(); }
+    void await_suspend(std::coroutine_handle<> handle) {
+        m_timer = m_scheduler.add_timer(m_when, [this, handle] {
+            m_expired = true;
+            m_registration.reset();
+            handle.resume();
+        });
+        m_registration = CancelRegistration(m_token, [this, handle] {
+            m_scheduler.cancel_timer(m_timer);
+            m_scheduler.post(handle);
+        });
+    }
+    bool await_resume() const noexcept { return m_expired; }
+};
+
+struct ReadableAwaiter {
+    Scheduler& m_scheduler;
+    int m_fd;
+    Scheduler::FdWatch m_watch{};
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> handle) {
+        m_watch = m_scheduler.watch_readable(m_fd, [this, handle] {
+            m_watch.reset();
+            handle.resume();
+        });
+    }
+    void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+Task<bool> Scheduler::sleep_until(TimePoint when, CancelToken token) {
+    SleepAwaiter awaiter{*this, when, std::move(token)};
+    const bool expired = co_await awaiter;
+    co_return expired;
+}
+
+Task<bool> Scheduler::sleep_for(Duration delay, CancelToken token) {
+    return sleep_until(now() + delay, std::move(token));
+}
+
+Task<void> Scheduler::readable(int fd) {
+    ReadableAwaiter awaiter{*this, fd};
+    co_await awaiter;
 }
 
 }  // namespace enma::coro

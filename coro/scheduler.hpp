@@ -77,17 +77,18 @@ public:
     TimerId add_timer(TimePoint when, std::function<void()> fn);
     void cancel_timer(const TimerId& id) noexcept;
     std::size_t pending_timers() const noexcept { return m_timers.size(); }
-    // sleep_until / sleep_for - awaitables yielding true when the time came, false if `token`
-    // was cancelled first.
-    auto sleep_until(TimePoint when, CancelToken token = {});
-    auto sleep_for(Duration delay, CancelToken token = {});
+    // sleep_until / sleep_for - true when the time came, false if `token` was cancelled first.
+    // (Tasks rather than bare awaiters: GCC 12 miscompiles co_await on a temporary awaiter
+    // with a non-trivial destructor inside conditions; a task keeps the awaiter named.)
+    Task<bool> sleep_until(TimePoint when, CancelToken token = {});
+    Task<bool> sleep_for(Duration delay, CancelToken token = {});
 
     // Fd readiness (loop thread): `fn` runs on every readiness of `events` (EPOLLIN, ...)
     // until the returned watch is destroyed.
     FdWatch watch(int fd, std::uint32_t events, std::function<void()> fn);
     FdWatch watch_readable(int fd, std::function<void()> fn);
-    // readable - awaitable: resumes once `fd` is readable.
-    auto readable(int fd);
+    // readable - resumes once `fd` is readable.
+    Task<void> readable(int fd);
 
     // The number of distinct threads that ever ran loop work (a proof for tests: always 1).
     std::size_t loop_threads_seen() const noexcept { return m_loop_threads_seen; }
@@ -160,7 +161,8 @@ public:
     }
     ~FdWatch() { reset(); }
     void reset() noexcept {
-        if (m_scheduler) m_scheduler->unwatch(m_watch);
+        if (m_scheduler)
+            m_scheduler->unwatch(m_watch);
         m_scheduler = nullptr;
         m_watch = nullptr;
     }
@@ -181,55 +183,6 @@ inline auto Scheduler::schedule() noexcept {
         void await_resume() const noexcept {}
     };
     return Awaiter{*this};
-}
-
-inline auto Scheduler::sleep_until(TimePoint when, CancelToken token) {
-    // Cancellation posts the resumption rather than resuming inline, so request_cancel()
-    // never runs arbitrary coroutine code underneath its caller.
-    struct Awaiter {
-        Scheduler& m_scheduler;
-        TimePoint m_when;
-        CancelToken m_token;
-        TimerId m_timer{};
-        CancelRegistration m_registration;
-        bool m_expired = false;
-
-        bool await_ready() const noexcept { return m_token.is_cancelled(); }
-        void await_suspend(std::coroutine_handle<> handle) {
-            m_timer = m_scheduler.add_timer(m_when, [this, handle] {
-                m_expired = true;
-                m_registration.reset();
-                handle.resume();
-            });
-            m_registration = CancelRegistration(m_token, [this, handle] {
-                m_scheduler.cancel_timer(m_timer);
-                m_scheduler.post(handle);
-            });
-        }
-        bool await_resume() const noexcept { return m_expired; }
-    };
-    return Awaiter{*this, when, std::move(token), {}, {}, false};
-}
-
-inline auto Scheduler::sleep_for(Duration delay, CancelToken token) {
-    return sleep_until(now() + delay, std::move(token));
-}
-
-inline auto Scheduler::readable(int fd) {
-    struct Awaiter {
-        Scheduler& m_scheduler;
-        int m_fd;
-        FdWatch m_watch;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<> handle) {
-            m_watch = m_scheduler.watch_readable(m_fd, [this, handle] {
-                m_watch.reset();
-                handle.resume();
-            });
-        }
-        void await_resume() const noexcept {}
-    };
-    return Awaiter{*this, fd, {}};
 }
 
 }  // namespace enma::coro

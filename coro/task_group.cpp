@@ -1,0 +1,62 @@
+// task_group.cpp - TaskGroup: counting, waiting and cancelling a message's tasks.
+#include "coro/task_group.hpp"
+
+namespace enma::coro {
+
+void TaskGroup::start(Task<void> task) {
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_pending;
+    }
+    m_scheduler.spawn(run(shared_from_this(), std::move(task)));
+}
+
+// run - the wrapper that counts the task out even when it throws (the scheduler logs it).
+Task<void> TaskGroup::run(std::shared_ptr<TaskGroup> self, Task<void> task) {
+    struct Done {
+        TaskGroup& m_group;
+        ~Done() { m_group.finished(); }
+    } done{*self};
+    co_await std::move(task);
+}
+
+// finished - on the loop thread; the last task also disarms the deadline.
+void TaskGroup::finished() {
+    std::lock_guard lock(m_mutex);
+    if (--m_pending != 0)
+        return;
+    if (m_deadline)
+        m_scheduler.cancel_timer(*m_deadline);
+    m_deadline.reset();
+    m_idle.notify_all();
+}
+
+void TaskGroup::wait() {
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this] { return m_pending == 0; });
+}
+
+std::size_t TaskGroup::pending() const {
+    std::lock_guard lock(m_mutex);
+    return m_pending;
+}
+
+void TaskGroup::cancel() {
+    m_scheduler.post([source = m_source]() mutable { source.request_cancel(); });
+}
+
+void TaskGroup::cancel_after(Scheduler::Duration delay) {
+    m_scheduler.post([self = shared_from_this(), delay] {
+        // Nothing pending: no timer, so an idle group leaves nothing on the loop.
+        if (self->pending() == 0 || self->m_deadline)
+            return;
+        self->m_deadline =
+            self->m_scheduler.add_timer(self->m_scheduler.now() + delay, [group = self.get()] {
+                group->m_deadline.reset();
+                group->m_expired = true;
+                group->m_source.request_cancel();
+            });
+    });
+}
+
+}  // namespace enma::coro

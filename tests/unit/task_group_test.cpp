@@ -1,0 +1,84 @@
+// task_group_test.cpp - a message's task group: start from threads, wait, cancel, deadline.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "coro/task_group.hpp"
+
+using namespace std::chrono_literals;
+using enma::coro::CancelToken;
+using enma::coro::Scheduler;
+using enma::coro::Task;
+using enma::coro::TaskGroup;
+
+namespace {
+
+Task<void> nap(Scheduler& s, Scheduler::Duration d, CancelToken token, std::atomic<int>& expired,
+               std::atomic<int>& cancelled) {
+    const bool slept = co_await s.sleep_for(d, std::move(token));
+    if (slept)
+        expired.fetch_add(1);
+    else
+        cancelled.fetch_add(1);
+}
+
+}  // namespace
+
+TEST_CASE("wait() returns once every task started from several threads has finished") {
+    Scheduler scheduler;
+    scheduler.start();
+    auto group = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 50; ++i)
+                group->start(nap(scheduler, 1ms, {}, expired, cancelled));
+        });
+    for (auto& thread : threads)
+        thread.join();
+    group->wait();
+    CHECK(group->pending() == 0);
+    CHECK(expired.load() == 200);
+    CHECK(cancelled.load() == 0);
+}
+
+TEST_CASE("the deadline cancels what still runs, and the group finishes with results") {
+    Scheduler scheduler(Scheduler::Options{true});
+    scheduler.start();
+    auto group = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    // Tokens are read on the loop thread: start a task that starts the sleeps there.
+    auto starter = [](Scheduler& s, TaskGroup& g, std::atomic<int>& e,
+                      std::atomic<int>& c) -> Task<void> {
+        co_await nap(s, 10ms, g.token(), e, c);
+    };
+    auto slow = [](Scheduler& s, TaskGroup& g, std::atomic<int>& e,
+                   std::atomic<int>& c) -> Task<void> { co_await nap(s, 60s, g.token(), e, c); };
+    group->start(starter(scheduler, *group, expired, cancelled));
+    group->start(slow(scheduler, *group, expired, cancelled));
+    group->cancel_after(1s);
+    group->wait();
+    CHECK(expired.load() == 1);
+    CHECK(cancelled.load() == 1);
+    scheduler.stop();
+    CHECK(scheduler.pending_timers() == 0);
+}
+
+TEST_CASE("cancel() (an abort) ends every lookup promptly") {
+    Scheduler scheduler;
+    scheduler.start();
+    auto group = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    auto slow = [](Scheduler& s, TaskGroup& g, std::atomic<int>& e,
+                   std::atomic<int>& c) -> Task<void> { co_await nap(s, 60s, g.token(), e, c); };
+    for (int i = 0; i < 10; ++i)
+        group->start(slow(scheduler, *group, expired, cancelled));
+    group->cancel();
+    group->wait();
+    CHECK(cancelled.load() == 10);
+    CHECK(expired.load() == 0);
+}
