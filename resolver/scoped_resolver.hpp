@@ -4,6 +4,11 @@
 // lookup of the message is counted against its QueryBudget, cancelled by its deadline or abort
 // (the token is added to every query), traced for `sidfquery -v` / debug logs, and summed
 // into per-message DNSSEC statistics. The shared resolver (and its cache) is untouched.
+//
+// A query the budget refuses is answered DnsStatus::budget without reaching the shared
+// resolver; it is traced and counted as a failure, but in no security counter (it was never
+// asked). Each forwarded query gets a token cancelled by either the scope's token or the
+// caller's, and counts once in the counter of its answer's security.
 #pragma once
 
 #include <cstddef>
@@ -38,6 +43,9 @@ protected:
     coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) override;
 
 private:
+    // count - add one forwarded answer to the stats.
+    void count(const Answer& answer) noexcept;
+
     Resolver& m_shared;
     QueryBudget& m_budget;
     coro::CancelToken m_token;

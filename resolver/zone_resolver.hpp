@@ -6,6 +6,13 @@
 // scheduler runs on), SERVFAIL, or no answer at all (the lookup then ends with
 // DnsStatus::timeout after the query timeout, as UnboundResolver would).
 // Names compare case-insensitively; CNAMEs are followed (up to 8) like a recursive resolver.
+// A name without records but with descendants is an empty non-terminal: NODATA, not NXDOMAIN
+// (RFC 8020). Wildcard owners (`*.example.com`) answer for names below their parent that have
+// no closer existing name (RFC 4592, without the finer points of wildcard CNAME chains).
+// Delays and no-answer apply to the exact name asked, SERVFAIL to every name a lookup reaches
+// (the name asked and each CNAME target); set_security applies to a name and
+// everything below it (the nearest enclosing setting wins); bogus answers are SERVFAIL with
+// the records withheld, as answer.hpp requires. Negative answers carry TTL 0 (no SOA here).
 //
 // Invariant: configure before the first query; queries run on the scheduler thread.
 #pragma once
@@ -13,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +45,8 @@ public:
     // load - add every record of a zone-file text; throws std::invalid_argument naming the
     // line on a syntax error. `origin` is the initial $ORIGIN (may be empty).
     void load(std::string_view zone_text, std::string_view origin = "");
-    // add - one record; TXT/SPF data is the already-joined text.
+    // add - one record; TXT/SPF data is the already-joined text, names in data may end with
+    // a dot. Throws std::invalid_argument on an invalid owner name (a test set-up error).
     void add(std::string_view name, RrType type, RecordData data, std::uint32_t ttl = 3600);
 
     void set_default_delay(Duration delay) { m_default_delay = delay; }
@@ -55,13 +64,38 @@ protected:
     coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) override;
 
 private:
-    struct Node;  // defined in zone_resolver.cpp
+    struct Record {
+        RrType m_type;
+        RecordData m_data;
+        std::uint32_t m_ttl;
+    };
+    struct Node {
+        std::vector<Record> m_records;
+    };
+    // Lookup - where a name leads: its node (exact or wildcard), or whether it still exists
+    // as an empty non-terminal.
+    struct Lookup {
+        const Node* m_node = nullptr;
+        bool m_exists = false;
+    };
+
+    void add_record(std::string_view name, RrType type, RecordData data, std::uint32_t ttl);
+    Lookup find(const std::string& key) const;
+    const Node* find_wildcard(const std::string& key) const;
+    bool exists(const std::string& key) const;
+    Duration delay_for(const std::string& key) const;
+    Security security_for(std::string_view key) const;
+    static const std::string* collect(const Node& node, RrType type, Answer& answer);
+    // resolve - the answer from the data alone (after delays and no-answer faults).
+    Answer resolve(const std::string& key, std::string display, RrType type) const;
+
     coro::Scheduler& m_scheduler;
-    std::map<std::string, std::vector<std::pair<RrType, RecordData>>, std::less<>> m_records;
+    std::map<std::string, Node, std::less<>> m_nodes;  // key: lower-cased owner
+    // Every proper ancestor of an owner: names that exist even without records (RFC 8020).
+    std::set<std::string, std::less<>> m_ancestors;
     std::map<std::string, Duration, std::less<>> m_delays;
     std::map<std::string, DnsStatus, std::less<>> m_faults;
     std::map<std::string, Security, std::less<>> m_security;
-    std::map<std::string, std::uint32_t, std::less<>> m_ttls;
     Duration m_default_delay{};
     Duration m_query_timeout = std::chrono::seconds(5);
     std::vector<Question> m_questions;

@@ -1,0 +1,335 @@
+// unbound_resolver.cpp - libunbound configuration, async queries, and the ub_result mapping.
+#include "resolver/unbound_resolver.hpp"
+
+#include <unbound.h>
+
+#include <array>
+#include <span>
+#include <stdexcept>
+
+#include "resolver/rdata.hpp"
+
+namespace enma::resolver {
+
+namespace {
+
+constexpr int kClassIn = 1;
+constexpr int kRcodeServfail = 2;
+constexpr int kRcodeNxdomain = 3;
+constexpr int kRcodeRefused = 5;
+
+std::string without_trailing_dot(const char* name) {
+    std::string out = name ? name : "";
+    if (!out.empty() && out.back() == '.')
+        out.pop_back();
+    return out;
+}
+
+Security security_of(const ub_result& result, bool validating) {
+    if (!validating)
+        return Security::unchecked;
+    if (result.secure)
+        return Security::secure;
+    if (result.bogus)
+        return Security::bogus;
+    return Security::insecure;  // no anchor covers the name, or provably unsigned
+}
+
+DnsStatus status_of(const ub_result& result) {
+    if (result.nxdomain || result.rcode == kRcodeNxdomain)
+        return DnsStatus::nxdomain;
+    switch (result.rcode) {
+        case 0:
+            return result.havedata ? DnsStatus::noerror : DnsStatus::nodata;
+        case kRcodeServfail:
+            return DnsStatus::servfail;
+        case kRcodeRefused:
+            return DnsStatus::refused;
+        default:
+            return DnsStatus::error;
+    }
+}
+
+// records_of - every record of `result` that decodes; malformed ones are skipped.
+std::vector<RecordData> records_of(const ub_result& result, RrType type) {
+    std::vector<RecordData> records;
+    if (!result.data || !result.len)
+        return records;
+    for (std::size_t i = 0; result.data[i] != nullptr; ++i) {
+        if (result.len[i] < 0)
+            continue;
+        const std::span bytes(reinterpret_cast<const std::uint8_t*>(result.data[i]),
+                              static_cast<std::size_t>(result.len[i]));
+        if (auto record = parse_rdata(type, bytes))
+            records.push_back(std::move(*record));
+    }
+    return records;
+}
+
+bool is_loopback(const std::string& server) {
+    const auto address = ServerAddress::parse(server);
+    if (!address)
+        return false;
+    static constexpr std::array<std::uint8_t, 4> kLoopbackV4{127, 0, 0, 0};
+    return address->m_address.in_network(IpAddress::v4(kLoopbackV4), 8) ||
+           address->m_address == *IpAddress::parse("::1");
+}
+
+// needs_local_servers - unbound refuses to query 127.0.0.1 / ::1 unless told otherwise;
+// allow it only when the operator named such a server (or resolv.conf may, e.g. systemd's).
+bool needs_local_servers(const ResolverOptions& options) {
+    if (options.m_mode == ResolverOptions::Mode::system)
+        return true;
+    for (const auto& server : options.m_forwarders)
+        if (options.m_mode == ResolverOptions::Mode::forward && is_loopback(server))
+            return true;
+    for (const auto& stub : options.m_stub_zones)
+        for (const auto& server : stub.m_servers)
+            if (is_loopback(server))
+                return true;
+    return false;
+}
+
+}  // namespace
+
+Answer map_ub_result(const ub_result& result, RrType type, bool validating) {
+    Answer answer;
+    answer.m_security = security_of(result, validating);
+    if (answer.m_security == Security::bogus) {
+        // Withheld, as the validator would for a client: bogus data is never data.
+        answer.m_status = DnsStatus::servfail;
+        answer.m_why_bogus = result.why_bogus ? result.why_bogus : "validation failed";
+        return answer;
+    }
+    answer.m_status = status_of(result);
+    answer.m_ttl = result.ttl > 0 ? static_cast<std::uint32_t>(result.ttl) : 0;
+    answer.m_canonical_name =
+        without_trailing_dot(result.canonname ? result.canonname : result.qname);
+    if (answer.m_status == DnsStatus::noerror) {
+        answer.m_records = records_of(result, type);
+        // Data that is all malformed is neither data nor a proven absence.
+        if (answer.m_records.empty())
+            answer.m_status = DnsStatus::error;
+    }
+    return answer;
+}
+
+// Pending - one query between ub_resolve_async and its completion.
+struct UnboundResolver::Pending {
+    UnboundResolver* m_resolver;
+    std::uint64_t m_serial;
+    RrType m_type;
+    std::coroutine_handle<> m_waiter;
+    Answer* m_out;
+    int m_async_id = 0;
+    coro::Scheduler::TimerId m_timer{};
+    coro::CancelRegistration m_registration;
+    bool m_completed = false;
+};
+
+// Lookup - the awaiter that starts one query and yields its Answer.
+struct UnboundResolver::Lookup {
+    UnboundResolver& m_resolver;
+    const std::string& m_name;
+    RrType m_type;
+    const coro::CancelToken& m_token;
+    Answer m_answer;
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> waiter) { return m_resolver.start(*this, waiter); }
+    Answer await_resume() { return std::move(m_answer); }
+};
+
+UnboundResolver::UnboundResolver(coro::Scheduler& scheduler, const ResolverOptions& options)
+    : m_scheduler(scheduler),
+      m_validating(options.m_dnssec),
+      m_query_timeout(options.m_query_timeout) {
+    if (auto error = validate_options(options))
+        throw std::invalid_argument(*error);
+    m_ctx = ub_ctx_create();
+    if (!m_ctx)
+        throw std::runtime_error("ub_ctx_create failed");
+    try {
+        configure(options);
+    } catch (...) {
+        ub_ctx_delete(m_ctx);
+        throw;
+    }
+}
+
+UnboundResolver::~UnboundResolver() {
+    while (!m_pending.empty()) {
+        auto it = m_pending.begin();
+        if (!it->second->m_completed)
+            ub_cancel(m_ctx, it->second->m_async_id);
+        complete(it, Answer::failure(DnsStatus::cancelled), true);
+    }
+    m_watch.reset();
+    ub_ctx_delete(m_ctx);  // stops and joins libunbound's worker thread
+}
+
+void UnboundResolver::check(int rc, const char* what, const std::string& argument) {
+    if (rc != 0)
+        throw std::runtime_error(std::string("libunbound ") + what + "(" + argument +
+                                 "): " + ub_strerror(rc));
+}
+
+void UnboundResolver::set_option(const char* name, const std::string& value) {
+    check(ub_ctx_set_option(m_ctx, name, value.c_str()), "set_option",
+          std::string(name) + " " + value);
+}
+
+// configure - map ResolverOptions onto the context, then finalize it so that a broken trust
+// anchor or setting fails here, at start-up, instead of as an error on every query.
+void UnboundResolver::configure(const ResolverOptions& options) {
+    check(ub_ctx_async(m_ctx, 1), "ub_ctx_async", "1");
+    set_option("edns-buffer-size:", std::to_string(options.m_edns_buffer_size));
+    // unbound's own guidance: the RRset cache about twice the message cache.
+    set_option("msg-cache-size:", std::to_string(options.m_cache_size / 3));
+    set_option("rrset-cache-size:", std::to_string(options.m_cache_size / 3 * 2));
+    set_option("do-ip6:", options.m_ipv6 ? "yes" : "no");
+    // libunbound's library defaults are lean (16 outgoing ports, 30 queries per thread, 2 TCP
+    // sockets): a single message may need 233 lookups at once, so give the background worker
+    // the capacity of a real resolver. Without this the NSD fixture never saw more than 16
+    // queries in flight (tests/integration/unbound_concurrency_test.cpp).
+    set_option("outgoing-range:", "1024");
+    set_option("num-queries-per-thread:", "4096");
+    set_option("outgoing-num-tcp:", "32");
+    configure_servers(options);
+    if (options.m_dnssec)
+        configure_anchors(options);
+    else
+        set_option("module-config:", "iterator");  // no validator at all
+    // libunbound has no public finalize; removing a local zone that does not exist is a no-op
+    // that finalizes the context first (and reports what failed, e.g. an unreadable anchor).
+    check(ub_ctx_zone_remove(m_ctx, "enma-finalize.invalid."), "finalize", "context");
+}
+
+// configure_servers - where queries go: forwarders or resolv.conf, and stub zones.
+void UnboundResolver::configure_servers(const ResolverOptions& options) {
+    if (needs_local_servers(options))
+        set_option("do-not-query-localhost:", "no");
+    if (options.m_mode == ResolverOptions::Mode::forward) {
+        for (const auto& server : options.m_forwarders) {
+            const auto text = ServerAddress::parse(server)->to_string();
+            check(ub_ctx_set_fwd(m_ctx, text.c_str()), "ub_ctx_set_fwd", text);
+        }
+    } else if (options.m_mode == ResolverOptions::Mode::system) {
+        check(ub_ctx_resolvconf(m_ctx, options.m_resolv_conf.c_str()), "ub_ctx_resolvconf",
+              options.m_resolv_conf);
+    }
+    for (const auto& stub : options.m_stub_zones) {
+        for (const auto& server : stub.m_servers) {
+            const auto text = ServerAddress::parse(server)->to_string();
+            check(ub_ctx_set_stub(m_ctx, stub.m_zone.c_str(), text.c_str(), 0), "ub_ctx_set_stub",
+                  stub.m_zone + " " + text);
+        }
+    }
+}
+
+void UnboundResolver::configure_anchors(const ResolverOptions& options) {
+    if (!options.m_root_trust_anchor_file.empty())
+        check(ub_ctx_add_ta_file(m_ctx, options.m_root_trust_anchor_file.c_str()),
+              "ub_ctx_add_ta_file", options.m_root_trust_anchor_file);
+    for (const auto& file : options.m_trust_anchor_files)
+        check(ub_ctx_add_ta_file(m_ctx, file.c_str()), "ub_ctx_add_ta_file", file);
+    for (const auto& anchor : options.m_trust_anchors)
+        check(ub_ctx_add_ta(m_ctx, anchor.c_str()), "ub_ctx_add_ta", anchor);
+}
+
+coro::Task<Answer> UnboundResolver::do_query(std::string name, RrType type,
+                                             coro::CancelToken token) {
+    // A NUL would silently shorten the name libunbound sees.
+    if (!is_valid_query_name(name) || name.find('\0') != std::string::npos)
+        co_return Answer::failure(DnsStatus::error);
+    if (token.is_cancelled())
+        co_return Answer::failure(DnsStatus::cancelled);
+    // A named awaiter, not a temporary: the query keeps a pointer to its m_answer while
+    // suspended, and GCC 12 has mishandled awaiter temporaries in co_await expressions.
+    Lookup lookup{*this, name, type, token, {}};
+    co_return co_await lookup;
+}
+
+// start - send the query; false (answer already set) if libunbound refused to take it.
+bool UnboundResolver::start(Lookup& lookup, std::coroutine_handle<> waiter) {
+    watch_results();
+    const auto serial = ++m_next_serial;
+    auto pending = std::make_unique<Pending>(
+        Pending{this, serial, lookup.m_type, waiter, &lookup.m_answer, 0, {}, {}, false});
+    const int rc =
+        ub_resolve_async(m_ctx, lookup.m_name.c_str(), static_cast<int>(lookup.m_type), kClassIn,
+                         pending.get(), &UnboundResolver::on_result, &pending->m_async_id);
+    if (rc != 0) {
+        // It may have been registered before the pipe write failed: make sure it never calls.
+        if (pending->m_async_id != 0)
+            ub_cancel(m_ctx, pending->m_async_id);
+        lookup.m_answer = Answer::failure(DnsStatus::error);
+        return false;
+    }
+    auto& record = *m_pending.emplace(serial, std::move(pending)).first->second;
+    record.m_timer = m_scheduler.add_timer(m_scheduler.now() + m_query_timeout,
+                                           [this, serial] { abandon(serial, DnsStatus::timeout); });
+    // Built aside: a token cancelled already would complete (and free) the record right here.
+    coro::CancelRegistration registration(
+        lookup.m_token, [this, serial] { abandon(serial, DnsStatus::cancelled); });
+    if (auto it = m_pending.find(serial); it != m_pending.end())
+        it->second->m_registration = std::move(registration);
+    return true;
+}
+
+// watch_results - start watching libunbound's result pipe (first query, loop thread).
+void UnboundResolver::watch_results() {
+    if (m_watch)
+        return;
+    m_watch = m_scheduler.watch_readable(ub_fd(m_ctx), [this] {
+        // An error here means the worker's pipe broke; queries then end by their timers.
+        ub_process(m_ctx);
+    });
+}
+
+void UnboundResolver::on_result(void* data, int err, ub_result* result) {
+    auto* pending = static_cast<Pending*>(data);
+    pending->m_resolver->deliver(pending->m_serial, err, result);
+}
+
+// deliver - libunbound's answer for `serial`; it owns `result` from here on.
+void UnboundResolver::deliver(std::uint64_t serial, int err, ub_result* result) {
+    std::unique_ptr<ub_result, void (*)(ub_result*)> owned(result, ub_resolve_free);
+    const auto it = m_pending.find(serial);
+    if (it == m_pending.end())
+        return;
+    if (it->second->m_completed) {
+        m_pending.erase(it);  // the late callback of a zombie: nothing more will come
+        return;
+    }
+    Answer answer = err != 0 || !result ? Answer::failure(DnsStatus::error)
+                                        : map_ub_result(*result, it->second->m_type, m_validating);
+    complete(it, std::move(answer), true);
+}
+
+// abandon - the timer or the token ended the query first: stop libunbound, then complete.
+void UnboundResolver::abandon(std::uint64_t serial, DnsStatus status) {
+    const auto it = m_pending.find(serial);
+    if (it == m_pending.end() || it->second->m_completed)
+        return;
+    const int rc = ub_cancel(m_ctx, it->second->m_async_id);
+    // NOID: already delivered or never registered; either way no callback can follow.
+    complete(it, Answer::failure(status), rc == UB_NOERROR || rc == UB_NOID);
+}
+
+// complete - hand `answer` to the waiter (posted, never inline) and drop the record unless
+// libunbound may still call back for it.
+void UnboundResolver::complete(PendingMap::iterator it, Answer answer, bool release) {
+    Pending& pending = *it->second;
+    if (!pending.m_completed) {
+        pending.m_completed = true;
+        m_scheduler.cancel_timer(pending.m_timer);
+        pending.m_registration.reset();
+        *pending.m_out = std::move(answer);
+        m_scheduler.post(pending.m_waiter);
+    }
+    if (release)
+        m_pending.erase(it);
+}
+
+}  // namespace enma::resolver

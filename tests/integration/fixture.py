@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+# fixture.py - real DNS on loopback for the integration tier: NSD with zones generated and
+# signed at test time, plus the delaying / black-hole proxy (dns_proxy.py).
+#
+#   fixture.py run -- COMMAND [ARGS...]  start everything, run COMMAND with the ENMA_IT_*
+#                                        variables below, stop everything, exit with its status
+#   fixture.py serve                     start everything, print the variables, wait for Ctrl-C
+#
+# Zones (see docs/dns.md):
+#   signed.example.        signed (ECDSA P-256); anchored by an inline DS      -> secure
+#   broken.example.        signed, then the RRSIG of www.broken.example. A is corrupted;
+#                          anchored by a trust anchor file (its DNSKEY)       -> bogus
+#   plain.example.         unsigned, under no anchor                          -> insecure
+#   18.198.in-addr.arpa.   unsigned reverse zone for PTR                      -> insecure
+# Variables: ENMA_IT_NSD_PORT, ENMA_IT_PROXY_PORT (+50 ms), ENMA_IT_BLACKHOLE_PORT (never
+# answers), ENMA_IT_PROXY_LOG (one "udp"/"tcp" line per proxied message), ENMA_IT_SIGNED_DS
+# (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory).
+# Anything that cannot start is an error (exit status 1), never a skip. Only the standard
+# library is used; NSD and ldnsutils (ldns-keygen, ldns-signzone) must be installed.
+# ENMA_IT_KEEP=1 keeps the temporary directory (zones, keys, nsd.log) for inspection.
+import datetime
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MANY = 233  # h0 .. h232.signed.example, one "message" worth of queries
+DELAY_MS = 50
+
+
+class FixtureError(Exception):
+    pass
+
+
+def many_address(index):
+    return f"198.19.{index // 256}.{index % 256}"
+
+
+def split_strings(text, size=255):
+    return " ".join('"' + text[i:i + size] + '"' for i in range(0, len(text), size))
+
+
+def zone_texts():
+    with open(os.path.join(HERE, "data", "dkim4096.txt")) as f:
+        dkim = f.read().strip()
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    signed = (
+        "$ORIGIN signed.example.\n$TTL 300\n" + soa +
+        "@ MX 10 mail\n@ MX 20 backup.plain.example.\n"
+        "www A 198.18.0.10\nwww AAAA 2001:db8::10\nmail A 198.18.0.25\n"
+        "alias CNAME www\n"
+        'spf TXT "v=spf1 " "ip4:198.18.0.0/24 -all"\n'
+        'spf SPF "v=spf1 ip4:198.18.0.0/24 -all"\n'
+        f"sel._domainkey TXT {split_strings(dkim)}\n" +
+        "".join(f"h{i} A {many_address(i)}\n" for i in range(MANY)))
+    broken = ("$ORIGIN broken.example.\n$TTL 300\n" + soa +
+              'www A 198.18.2.10\ntxt TXT "intact"\n')
+    plain = ("$ORIGIN plain.example.\n$TTL 300\n" + soa +
+             'www A 198.18.1.10\nbackup A 198.18.1.25\ntxt TXT "plain text"\n')
+    reverse = ("$ORIGIN 18.198.in-addr.arpa.\n$TTL 300\n"
+               "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n"
+               "@ NS ns.plain.example.\n"
+               "10.0 PTR www.signed.example.\n25.0 PTR mail.signed.example.\n")
+    return {"signed.example": signed, "broken.example": broken, "plain.example": plain,
+            "18.198.in-addr.arpa": reverse}
+
+
+def run_tool(args, cwd):
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise FixtureError(f"{' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def sign_zone(directory, zone, path):
+    """Sign `path` with a fresh KSK; returns the key's base name."""
+    base = run_tool(["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", zone], directory).strip()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    inception = (now - datetime.timedelta(hours=1)).strftime("%Y%m%d%H%M%S")
+    expiration = (now + datetime.timedelta(days=30)).strftime("%Y%m%d%H%M%S")
+    run_tool(["ldns-signzone", "-i", inception, "-e", expiration, "-o", zone + ".",
+              "-f", path + ".signed", path, base], directory)
+    return base
+
+
+def corrupt_rrsig(path, owner, covered):
+    """Flip one character of the signature of the RRSIG covering `covered` at `owner`."""
+    pattern = re.compile(rf"^{re.escape(owner)}\s+\d+\s+IN\s+RRSIG\s+{covered}\s")
+    with open(path) as f:
+        lines = f.read().split("\n")
+    for i, line in enumerate(lines):
+        if pattern.match(line):
+            fields = line.split()
+            signature = fields[-1]
+            fields[-1] = ("B" if signature[0] == "A" else "A") + signature[1:]
+            lines[i] = " ".join(fields)
+            break
+    else:
+        raise FixtureError(f"no RRSIG {covered} at {owner} in {path}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def build_zones(directory):
+    """Write and sign every zone; returns (zone files by name, anchor facts)."""
+    files = {}
+    for zone, text in zone_texts().items():
+        path = os.path.join(directory, zone + ".zone")
+        with open(path, "w") as f:
+            f.write(text)
+        files[zone] = path
+    signed_key = sign_zone(directory, "signed.example", files["signed.example"])
+    broken_key = sign_zone(directory, "broken.example", files["broken.example"])
+    files["signed.example"] += ".signed"
+    files["broken.example"] += ".signed"
+    corrupt_rrsig(files["broken.example"], "www.broken.example.", "A")
+    with open(os.path.join(directory, signed_key + ".ds")) as f:
+        signed_ds = " ".join(f.read().split())
+    anchors = {"ENMA_IT_SIGNED_DS": signed_ds,
+               "ENMA_IT_BROKEN_KEY_FILE": os.path.join(directory, broken_key + ".key")}
+    return files, anchors
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1 right now (NSD binds both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = tcp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
+    raise FixtureError("no free port on 127.0.0.1")
+
+
+def nsd_config(directory, port, files):
+    zones = "".join(f"zone:\n  name: {zone}\n  zonefile: {path}\n"
+                    for zone, path in files.items())
+    return (f'server:\n  ip-address: 127.0.0.1\n  port: {port}\n  username: ""\n'
+            f'  chroot: ""\n  zonesdir: "{directory}"\n  database: ""\n'
+            f'  pidfile: "{directory}/nsd.pid"\n  logfile: "{directory}/nsd.log"\n'
+            f'  xfrdfile: "{directory}/xfrd.state"\n  xfrdir: "{directory}"\n'
+            f'  zonelistfile: "{directory}/zone.list"\n  verbosity: 2\n'
+            f"  server-count: 1\n  reuseport: no\n  hide-version: yes\n"
+            f"remote-control:\n  control-enable: no\n" + zones)
+
+
+def dns_query(name, qtype, qid):
+    header = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+    labels = b"".join(bytes([len(label)]) + label.encode()
+                      for label in name.rstrip(".").split("."))
+    return header + labels + b"\0" + struct.pack("!HH", qtype, 1)
+
+
+def answers_soa(port, zone):
+    """True if the server on `port` answers SOA `zone` with NOERROR and one answer."""
+    qid = random.randrange(65536)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(0.3)
+        try:
+            sock.sendto(dns_query(zone, 6, qid), ("127.0.0.1", port))
+            reply = sock.recv(4096)
+        except OSError:
+            return False
+    if len(reply) < 12:
+        return False
+    rid, flags, _, ancount = struct.unpack("!HHHH", reply[:8])
+    return rid == qid and flags & 0x000F == 0 and ancount >= 1
+
+
+def wait_until_serving(process, port, zones, log_path, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if all(answers_soa(port, zone) for zone in zones):
+            return True
+        time.sleep(0.1)
+    log = open(log_path).read() if os.path.exists(log_path) else "(no log)"
+    raise FixtureError(f"NSD on port {port} did not serve every zone within {timeout} s:\n{log}")
+
+
+def start_nsd(directory, files):
+    """Start NSD on a free port, retrying if another process grabbed the port first."""
+    nsd = shutil.which("nsd") or "/usr/sbin/nsd"
+    if not os.path.exists(nsd):
+        raise FixtureError("nsd is not installed (Debian package nsd)")
+    conf = os.path.join(directory, "nsd.conf")
+    log_path = os.path.join(directory, "nsd.log")
+    for _ in range(5):
+        port = free_port()
+        with open(conf, "w") as f:
+            f.write(nsd_config(directory, port, files))
+        checkconf = shutil.which("nsd-checkconf")
+        if checkconf:
+            run_tool([checkconf, conf], directory)
+        with open(os.path.join(directory, "nsd.out"), "a") as output:
+            process = subprocess.Popen([nsd, "-d", "-c", conf], stdout=output, stderr=output)
+        try:
+            if wait_until_serving(process, port, files.keys(), log_path):
+                return process, port
+        except FixtureError:
+            stop(process)
+            raise
+        # It exited: most likely another process took the port in between; try another.
+    log = open(log_path).read() if os.path.exists(log_path) else ""
+    raise FixtureError(f"NSD would not start:\n{log}")
+
+
+def start_proxy(nsd_port, log_path):
+    process = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "dns_proxy.py"), "--upstream-port", str(nsd_port),
+         "--delay-ms", str(DELAY_MS), "--log", log_path], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line:
+        raise FixtureError("dns_proxy.py did not start")
+    return process, json.loads(line)
+
+
+def stop(process):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def start_all(directory):
+    """Returns (processes, environment) with NSD and the proxy running."""
+    files, anchors = build_zones(directory)
+    processes = []
+    nsd, nsd_port = start_nsd(directory, files)
+    processes.append(nsd)
+    proxy_log = os.path.join(directory, "proxy.log")
+    proxy, ports = start_proxy(nsd_port, proxy_log)
+    processes.append(proxy)
+    env = dict(anchors, ENMA_IT_NSD_PORT=str(nsd_port), ENMA_IT_DIR=directory,
+               ENMA_IT_PROXY_LOG=proxy_log,
+               ENMA_IT_PROXY_PORT=str(ports["delay_port"]),
+               ENMA_IT_BLACKHOLE_PORT=str(ports["blackhole_port"]))
+    return processes, env
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in ("run", "serve") or \
+            (argv[1] == "run" and (len(argv) < 4 or argv[2] != "--")):
+        print(__doc__ or "usage: fixture.py run -- COMMAND... | fixture.py serve", file=sys.stderr)
+        return 2
+    directory = tempfile.mkdtemp(prefix="enma-it-")
+    processes = []
+    try:
+        processes, env = start_all(directory)
+        if argv[1] == "serve":
+            for key, value in sorted(env.items()):
+                print(f"export {key}='{value}'", flush=True)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            return 0
+        return subprocess.run(argv[3:], env=dict(os.environ, **env)).returncode
+    except FixtureError as error:
+        print(f"integration fixture FAILED: {error}", file=sys.stderr)
+        return 1
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        if os.environ.get("ENMA_IT_KEEP"):
+            print(f"fixture directory kept: {directory}", file=sys.stderr)
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,123 @@
+// unbound_result_test.cpp - map_ub_result: libunbound's result contract to an Answer.
+#include <doctest/doctest.h>
+#include <unbound.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "resolver/unbound_resolver.hpp"
+
+using enma::resolver::DnsStatus;
+using enma::resolver::IpAddress;
+using enma::resolver::map_ub_result;
+using enma::resolver::RrType;
+using enma::resolver::Security;
+
+namespace {
+
+// FakeResult - a ub_result over vectors this test owns (never passed to ub_resolve_free).
+struct FakeResult {
+    std::vector<std::string> m_rdata;
+    std::vector<char*> m_data;
+    std::vector<int> m_len;
+    std::string m_qname = "www.example.";
+    std::string m_canonname;
+    std::string m_why;
+    ub_result m_result{};
+
+    ub_result& get() {
+        m_data.clear();
+        m_len.clear();
+        for (auto& rdata : m_rdata) {
+            m_data.push_back(rdata.data());
+            m_len.push_back(static_cast<int>(rdata.size()));
+        }
+        m_data.push_back(nullptr);
+        m_result.qname = m_qname.data();
+        m_result.canonname = m_canonname.empty() ? nullptr : m_canonname.data();
+        m_result.why_bogus = m_why.empty() ? nullptr : m_why.data();
+        m_result.data = m_data.data();
+        m_result.len = m_len.data();
+        m_result.havedata = !m_rdata.empty();
+        return m_result;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("data: records, TTL, canonical name without the dot, security from the flags") {
+    FakeResult fake;
+    fake.m_rdata = {std::string("\xc6\x12\x00\x0a", 4), std::string("\xc6\x12\x00\x0b", 4)};
+    fake.m_canonname = "host.example.";
+    auto& result = fake.get();
+    result.ttl = 300;
+    result.secure = 1;
+    auto answer = map_ub_result(result, RrType::a, true);
+    CHECK(answer.m_status == DnsStatus::noerror);
+    CHECK(answer.m_security == Security::secure);
+    CHECK(answer.m_ttl == 300);
+    CHECK(answer.m_canonical_name == "host.example");
+    CHECK(answer.addresses() ==
+          std::vector{*IpAddress::parse("198.18.0.10"), *IpAddress::parse("198.18.0.11")});
+
+    result.secure = 0;
+    CHECK(map_ub_result(result, RrType::a, true).m_security == Security::insecure);
+    CHECK(map_ub_result(result, RrType::a, false).m_security == Security::unchecked);
+    result.canonname = nullptr;
+    CHECK(map_ub_result(result, RrType::a, true).m_canonical_name == "www.example");
+}
+
+TEST_CASE("malformed records are skipped; all malformed is an error, not data") {
+    FakeResult fake;
+    fake.m_rdata = {std::string("\x01\x02\x03", 3), std::string("\xc6\x12\x00\x0a", 4)};
+    auto answer = map_ub_result(fake.get(), RrType::a, true);
+    CHECK(answer.m_status == DnsStatus::noerror);
+    CHECK(answer.addresses() == std::vector{*IpAddress::parse("198.18.0.10")});
+
+    fake.m_rdata = {std::string("\x01\x02\x03", 3)};
+    answer = map_ub_result(fake.get(), RrType::a, true);
+    CHECK(answer.m_status == DnsStatus::error);
+    CHECK(answer.m_records.empty());
+}
+
+TEST_CASE("no data: NXDOMAIN, NODATA, SERVFAIL, REFUSED, other rcodes") {
+    FakeResult fake;
+    auto& result = fake.get();
+    result.ttl = 60;
+    result.nxdomain = 1;
+    result.rcode = 3;
+    auto answer = map_ub_result(result, RrType::txt, true);
+    CHECK(answer.m_status == DnsStatus::nxdomain);
+    CHECK(answer.m_ttl == 60);
+    result.nxdomain = 0;
+    result.rcode = 0;
+    CHECK(map_ub_result(result, RrType::txt, true).m_status == DnsStatus::nodata);
+    result.rcode = 2;
+    CHECK(map_ub_result(result, RrType::txt, true).m_status == DnsStatus::servfail);
+    result.rcode = 5;
+    CHECK(map_ub_result(result, RrType::txt, true).m_status == DnsStatus::refused);
+    result.rcode = 4;
+    CHECK(map_ub_result(result, RrType::txt, true).m_status == DnsStatus::error);
+}
+
+TEST_CASE("bogus withholds the data as SERVFAIL and keeps why_bogus") {
+    FakeResult fake;
+    fake.m_rdata = {std::string("\xc6\x12\x00\x0a", 4)};
+    fake.m_why = "validation failure <www.example. A IN>: signature crypto failed";
+    auto& result = fake.get();
+    result.bogus = 1;
+    result.rcode = 2;
+    auto answer = map_ub_result(result, RrType::a, true);
+    CHECK(answer.m_status == DnsStatus::servfail);
+    CHECK(answer.m_security == Security::bogus);
+    CHECK(answer.m_records.empty());
+    CHECK(answer.m_why_bogus == fake.m_why);
+
+    result.why_bogus = nullptr;
+    CHECK(map_ub_result(result, RrType::a, true).m_why_bogus == "validation failed");
+    // With validation off libunbound reports no verdict; bogus cannot arise.
+    result.bogus = 0;
+    result.rcode = 0;
+    CHECK(map_ub_result(result, RrType::a, false).m_security == Security::unchecked);
+}
