@@ -1,0 +1,198 @@
+// config.hpp - the typed configuration of the enma daemon, one struct per section.
+//
+// Invariants:
+//  - A Config is only meaningful as returned by default_config(), load_config() or
+//    parse_config_text() (config_loader.hpp). The defaults live in one place, the key table
+//    (key_table.cpp); the member initialisers below are placeholders, not defaults.
+//  - Every value has been validated: ranges, enum names, addresses, and the cross-key rules
+//    of config_validate.hpp. app/ maps it onto libmilter, libunbound and logging unchanged.
+//  - Durations are milliseconds; sizes are bytes.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resolver/ip_address.hpp"
+
+namespace enma::conf {
+
+using Duration = std::chrono::milliseconds;
+
+// What the milter answers when enma itself fails (deadline, internal error).
+enum class FailAction : std::uint8_t { accept, tempfail };
+inline constexpr std::array<std::string_view, 2> fail_action_names{"accept", "tempfail"};
+
+// Where DNS answers come from (DESIGN.md, DNS).
+enum class ResolverMode : std::uint8_t { recursive, forward, system };
+inline constexpr std::array<std::string_view, 3> resolver_mode_names{"recursive", "forward",
+                                                                     "system"};
+
+// `standard_error` because `stderr` is a macro in <cstdio>.
+enum class LogTarget : std::uint8_t { standard_error, syslog, file };
+inline constexpr std::array<std::string_view, 3> log_target_names{"stderr", "syslog", "file"};
+
+enum class LogFormat : std::uint8_t { text, json };
+inline constexpr std::array<std::string_view, 2> log_format_names{"text", "json"};
+
+enum class LogLevel : std::uint8_t { trace, debug, info, warn, error };
+inline constexpr std::array<std::string_view, 5> log_level_names{"trace", "debug", "info", "warn",
+                                                                 "error"};
+
+// The syslog(3) facilities ENMA 1.2 accepted; syslog_facility_value() gives LOG_*.
+enum class SyslogFacility : std::uint8_t {
+    auth,
+    authpriv,
+    cron,
+    daemon,
+    ftp,
+    kern,
+    lpr,
+    mail,
+    news,
+    syslog,
+    user,
+    uucp,
+    local0,
+    local1,
+    local2,
+    local3,
+    local4,
+    local5,
+    local6,
+    local7,
+};
+inline constexpr std::array<std::string_view, 20> syslog_facility_names{
+    "auth",   "authpriv", "cron",   "daemon", "ftp",    "kern",   "lpr",
+    "mail",   "news",     "syslog", "user",   "uucp",   "local0", "local1",
+    "local2", "local3",   "local4", "local5", "local6", "local7"};
+
+// The syslog(3) priorities, most severe first; syslog_priority_value() gives LOG_*.
+enum class SyslogPriority : std::uint8_t { emerg, alert, crit, err, warning, notice, info, debug };
+inline constexpr std::array<std::string_view, 8> syslog_priority_names{
+    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+
+// syslog_facility_value - the LOG_* facility constant of <syslog.h>.
+int syslog_facility_value(SyslogFacility facility) noexcept;
+// syslog_priority_value - the LOG_* priority constant of <syslog.h> (for LOG_UPTO).
+int syslog_priority_value(SyslogPriority priority) noexcept;
+
+// HostAddress - a DNS server: an address and a port (53 unless "@port" was given).
+struct HostAddress {
+    resolver::IpAddress m_address;
+    std::uint16_t m_port = 53;
+
+    // to_string - "IP" or "IP@port" (port shown only when not 53); libunbound's syntax.
+    std::string to_string() const;
+    friend bool operator==(const HostAddress&, const HostAddress&) = default;
+};
+
+// StubZone - a zone whose queries go straight to the listed servers (ub_ctx_set_stub).
+struct StubZone {
+    std::string m_zone;  // lower case, no trailing dot; "." is the root
+    std::vector<HostAddress> m_servers;
+    friend bool operator==(const StubZone&, const StubZone&) = default;
+};
+
+struct MilterConfig {
+    std::string m_socket;   // libmilter syntax, validated: inet:, inet6:, unix:, local:
+    std::string m_user;     // empty: do not change user
+    std::string m_pidfile;  // empty: no pid file
+    std::string m_chdir;    // empty: do not change directory
+    Duration m_timeout{};   // libmilter I/O timeout, whole seconds (smfi_settimeout)
+    int m_loglevel = 0;     // smfi_setdbg
+    bool m_sendmail813 = false;
+    bool m_postfix = false;
+    bool m_verbose = false;
+    Duration m_verify_deadline{};
+    FailAction m_fail_action = FailAction::accept;
+    bool m_skip_authenticated = false;
+    Duration m_shutdown_timeout{};
+};
+
+struct SyslogConfig {
+    std::string m_ident;
+    SyslogFacility m_facility = SyslogFacility::mail;
+    SyslogPriority m_logmask = SyslogPriority::info;
+};
+
+struct CommonConfig {
+    std::vector<resolver::Network> m_exclusion_addresses;
+};
+
+struct SpfConfig {
+    bool m_auth = false;
+    bool m_explog = false;
+};
+
+struct SidfConfig {
+    bool m_auth = false;
+    bool m_explog = false;
+};
+
+struct DkimConfig {
+    bool m_auth = false;
+    int m_signheader_limit = 0;
+    bool m_accept_expired_signature = false;
+    bool m_rfc4871_compatible = false;
+};
+
+struct AdspConfig {
+    bool m_auth = false;
+};
+
+struct AuthResultConfig {
+    std::string m_identifier;  // empty: the host name, resolved by app/ at start-up
+    bool m_spf_hardfail = false;
+};
+
+struct ResolverConfig {
+    ResolverMode m_mode = ResolverMode::recursive;
+    std::vector<HostAddress> m_forwarders;
+    bool m_dnssec = false;
+    std::string m_trust_anchor_file;
+    std::vector<StubZone> m_stub_zones;
+    int m_edns_buffer_size = 0;
+    Duration m_query_timeout{};
+    std::uint64_t m_cache_size = 0;
+    int m_max_queries_per_message = 0;
+};
+
+struct LogConfig {
+    LogTarget m_target = LogTarget::syslog;
+    std::string m_file;  // used when m_target == file
+    LogFormat m_format = LogFormat::text;
+    LogLevel m_level = LogLevel::info;
+};
+
+// Sections still to come; the daemon shows their switches already.
+struct DmarcConfig {
+    bool m_auth = false;
+};
+struct ArcConfig {
+    bool m_auth = false;
+};
+struct IprevConfig {
+    bool m_auth = false;
+};
+
+struct Config {
+    MilterConfig m_milter;
+    SyslogConfig m_syslog;
+    CommonConfig m_common;
+    SpfConfig m_spf;
+    SidfConfig m_sidf;
+    DkimConfig m_dkim;
+    AdspConfig m_dkimadsp;
+    AuthResultConfig m_authresult;
+    ResolverConfig m_resolver;
+    LogConfig m_log;
+    DmarcConfig m_dmarc;
+    ArcConfig m_arc;
+    IprevConfig m_iprev;
+};
+
+}  // namespace enma::conf

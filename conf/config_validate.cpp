@@ -1,0 +1,71 @@
+// config_validate.cpp - the cross-key rules.
+#include "conf/config_validate.hpp"
+
+#include <initializer_list>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "conf/config_error.hpp"
+#include "conf/value_parse.hpp"
+
+namespace enma::conf {
+
+namespace {
+
+// fail - a ConfigError for `key` at the place it was set ("default" if it never was).
+[[noreturn]] void fail(const Provenance& provenance, const std::string& key, std::string why) {
+    const auto found = provenance.find(key);
+    const Location where = found == provenance.end() ? Location{"default", 0} : found->second;
+    throw ConfigError(where.m_origin, where.m_line, key, std::move(why));
+}
+
+// set_explicitly - the first of the keys that the user set, else the last one.
+std::string set_explicitly(const Provenance& provenance, std::initializer_list<std::string> keys) {
+    for (const auto& key : keys) {
+        if (provenance.contains(key)) {
+            return key;
+        }
+    }
+    return *std::prev(keys.end());
+}
+
+void check_logging(const Config& config, const Provenance& provenance) {
+    if (config.m_log.m_target == LogTarget::file && config.m_log.m_file.empty()) {
+        fail(provenance, set_explicitly(provenance, {"log.file", "log.target"}),
+             "log.target is file but log.file is empty");
+    }
+}
+
+void check_resolver(const Config& config, const Provenance& provenance) {
+    const auto& resolver = config.m_resolver;
+    if (resolver.m_mode == ResolverMode::forward && resolver.m_forwarders.empty()) {
+        fail(provenance, set_explicitly(provenance, {"resolver.forwarders", "resolver.mode"}),
+             "resolver.mode is forward but resolver.forwarders is empty");
+    }
+    if (resolver.m_dnssec && resolver.m_trust_anchor_file.empty()) {
+        fail(provenance,
+             set_explicitly(provenance, {"resolver.trust_anchor_file", "resolver.dnssec"}),
+             "resolver.dnssec is true but resolver.trust_anchor_file is empty");
+    }
+}
+
+void check_milter(const Config& config, const Provenance& provenance) {
+    const auto& milter = config.m_milter;
+    if (milter.m_verify_deadline >= milter.m_timeout) {
+        fail(provenance, set_explicitly(provenance, {"milter.verify_deadline", "milter.timeout"}),
+             fmt::format("milter.verify_deadline ({}) must be shorter than milter.timeout ({})",
+                         render_duration(milter.m_verify_deadline),
+                         render_duration(milter.m_timeout)));
+    }
+}
+
+}  // namespace
+
+void validate_config(const Config& config, const Provenance& provenance) {
+    check_milter(config, provenance);
+    check_logging(config, provenance);
+    check_resolver(config, provenance);
+}
+
+}  // namespace enma::conf

@@ -1,0 +1,328 @@
+// key_table.cpp - the table of enma.conf keys and the typed setters behind it.
+//
+// ENMA 1.2 keys keep their meaning and, unless docs/configuration.md says otherwise, their
+// defaults. Each row names the Config member it sets through FIELD(), a generic lambda that
+// yields a mutable reference for the parser and a const one for the renderer.
+#include "conf/key_table.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "conf/config_error.hpp"
+#include "conf/value_parse.hpp"
+
+namespace enma::conf {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+#define FIELD(member)      \
+    [](auto& c) -> auto& { \
+        return c.member;   \
+    }
+
+// make_key - a row from a parser (text to T) and a renderer (T to text).
+template <typename Access, typename Parse, typename Render>
+KeySpec make_key(std::string_view name, std::string type, std::string_view def,
+                 std::string_view meaning, Access field, Parse parse, Render render) {
+    return KeySpec{name,
+                   std::move(type),
+                   def,
+                   meaning,
+                   [field, parse](Config& c, std::string_view v) { field(c) = parse(v); },
+                   [field, render](const Config& c) { return render(field(c)); }};
+}
+
+template <typename Access>
+KeySpec bool_key(std::string_view name, std::string_view def, std::string_view meaning,
+                 Access field) {
+    return make_key(name, "bool", def, meaning, field, parse_bool,
+                    [](bool v) { return std::string(v ? "true" : "false"); });
+}
+
+template <typename Access>
+KeySpec int_key(std::string_view name, std::string_view def, int min, int max,
+                std::string_view meaning, Access field) {
+    return make_key(
+        name, fmt::format("integer {}..{}", min, max), def, meaning, field,
+        [min, max](std::string_view v) { return static_cast<int>(parse_integer(v, min, max)); },
+        [](int v) { return std::to_string(v); });
+}
+
+template <typename Access>
+KeySpec duration_key(std::string_view name, std::string_view def, Duration min, Duration max,
+                     std::string_view meaning, Access field) {
+    return make_key(
+        name, fmt::format("duration {}..{}", render_duration(min), render_duration(max)), def,
+        meaning, field, [min, max](std::string_view v) { return parse_duration(v, min, max); },
+        render_duration);
+}
+
+// seconds_key - a duration the consumer only takes in whole seconds (libmilter's timeout).
+template <typename Access>
+KeySpec seconds_key(std::string_view name, std::string_view def, Duration min, Duration max,
+                    std::string_view meaning, Access field) {
+    auto parse = [min, max](std::string_view v) {
+        const auto value = parse_duration(v, min, max);
+        if (value.count() % 1000 != 0) {
+            throw ValueError(fmt::format("must be whole seconds, got {}", render_duration(value)));
+        }
+        return value;
+    };
+    return make_key(name, fmt::format("seconds {}..{}", render_duration(min), render_duration(max)),
+                    def, meaning, field, parse, render_duration);
+}
+
+template <typename Access>
+KeySpec size_key(std::string_view name, std::string_view def, std::uint64_t min, std::uint64_t max,
+                 std::string_view meaning, Access field) {
+    return make_key(
+        name, fmt::format("size {}..{}", render_size(min), render_size(max)), def, meaning, field,
+        [min, max](std::string_view v) { return parse_size(v, min, max); }, render_size);
+}
+
+// parse_word - printable ASCII without blanks or the RFC 8601 / RFC 2045 specials that would
+// break a header field or a log line; empty only if allowed.
+std::string parse_word(std::string_view text, bool allow_empty) {
+    const auto bad = [](char c) {
+        return c <= ' ' || c >= 0x7f ||
+               std::string_view("\"(),;").find(c) != std::string_view::npos;
+    };
+    if ((text.empty() && !allow_empty) || std::any_of(text.begin(), text.end(), bad)) {
+        throw ValueError(fmt::format(
+            "expected a word of printable characters without blanks or \"(),;, got '{}'",
+            bounded(text)));
+    }
+    return std::string(text);
+}
+
+template <typename Access>
+KeySpec word_key(std::string_view name, std::string_view def, bool allow_empty,
+                 std::string_view meaning, Access field) {
+    return make_key(
+        name, "word", def, meaning, field,
+        [allow_empty](std::string_view v) { return parse_word(v, allow_empty); },
+        [](const std::string& v) { return v; });
+}
+
+template <typename Access>
+KeySpec path_key(std::string_view name, std::string_view def, bool allow_empty,
+                 std::string_view meaning, Access field) {
+    return make_key(
+        name, "path", def, meaning, field,
+        [allow_empty](std::string_view v) { return parse_path(v, allow_empty); },
+        [](const std::string& v) { return v; });
+}
+
+template <typename Enum, std::size_t N, typename Access>
+KeySpec enum_key(std::string_view name, std::string_view def,
+                 const std::array<std::string_view, N>& names, std::string_view meaning,
+                 Access field) {
+    return make_key(
+        name, fmt::format("{}", fmt::join(names, "|")), def, meaning, field,
+        [&names](std::string_view v) { return static_cast<Enum>(parse_choice(v, names)); },
+        [&names](Enum v) { return std::string(names[static_cast<std::size_t>(v)]); });
+}
+
+// render_list - items joined by ", ", each by its to_string().
+template <typename T>
+std::string render_list(const std::vector<T>& items) {
+    std::vector<std::string> texts;
+    for (const auto& item : items) {
+        texts.push_back(item.to_string());
+    }
+    return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+// render_networks - a full-length network as a bare address, as people write it.
+std::string render_networks(const std::vector<resolver::Network>& networks) {
+    std::vector<std::string> texts;
+    for (const auto& network : networks) {
+        const bool host = network.m_prefix == network.m_address.size() * 8;
+        texts.push_back(host ? network.m_address.to_string() : network.to_string());
+    }
+    return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+std::string render_stub_zones(const std::vector<StubZone>& zones) {
+    std::vector<std::string> texts;
+    for (const auto& zone : zones) {
+        for (const auto& server : zone.m_servers) {
+            texts.push_back(zone.m_zone + "=" + server.to_string());
+        }
+    }
+    return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+void add_milter_keys(std::vector<KeySpec>& t) {
+    t.push_back(make_key(
+        "milter.socket", "milter socket", "inet:10025@127.0.0.1",
+        "Socket the MTA connects to: inet:PORT@HOST, inet6:PORT@HOST, unix:/path or local:/path.",
+        FIELD(m_milter.m_socket), parse_milter_socket, [](const std::string& v) { return v; }));
+    t.push_back(word_key("milter.user", "", true,
+                         "User to run as after start-up; empty keeps the starting user.",
+                         FIELD(m_milter.m_user)));
+    t.push_back(path_key("milter.pidfile", "/var/run/enma/enma.pid", true,
+                         "File the daemon writes its process id to; empty writes none.",
+                         FIELD(m_milter.m_pidfile)));
+    t.push_back(path_key("milter.chdir", "/var/tmp", true,
+                         "Working directory of the daemon (where a core dump lands).",
+                         FIELD(m_milter.m_chdir)));
+    t.push_back(seconds_key("milter.timeout", "7210", 1s, 24h,
+                            "libmilter I/O timeout on the MTA connection; a plain number is "
+                            "seconds.",
+                            FIELD(m_milter.m_timeout)));
+    t.push_back(int_key("milter.loglevel", "0", 0, 100, "libmilter debug level (smfi_setdbg).",
+                        FIELD(m_milter.m_loglevel)));
+    t.push_back(bool_key("milter.sendmail813", "false",
+                         "Sendmail 8.13 or earlier: do not ask for protocol steps it lacks.",
+                         FIELD(m_milter.m_sendmail813)));
+    t.push_back(bool_key("milter.postfix", "false",
+                         "The MTA is Postfix: rely only on the macros Postfix sends.",
+                         FIELD(m_milter.m_postfix)));
+    t.push_back(bool_key("milter.verbose", "false",
+                         "Print the effective configuration at start-up (same as -v).",
+                         FIELD(m_milter.m_verbose)));
+}
+
+void add_milter_new_keys(std::vector<KeySpec>& t) {
+    t.push_back(duration_key("milter.verify_deadline", "10s", 100ms, 1min,
+                             "Time all DNS work of one message may take; then pending "
+                             "lookups end as temperror. Keep it well below the MTA's milter "
+                             "timeouts.",
+                             FIELD(m_milter.m_verify_deadline)));
+    t.push_back(enum_key<FailAction>(
+        "milter.fail_action", "accept", fail_action_names,
+        "What the MTA is told when enma itself fails: accept the message or tempfail it.",
+        FIELD(m_milter.m_fail_action)));
+    t.push_back(bool_key("milter.skip_authenticated", "true",
+                         "Skip SPF and Sender ID when the {auth_authen} macro says the client "
+                         "authenticated (SMTP AUTH).",
+                         FIELD(m_milter.m_skip_authenticated)));
+    t.push_back(duration_key("milter.shutdown_timeout", "30s", 0ms, 1h,
+                             "On SIGTERM, how long messages in progress may finish before "
+                             "enma exits.",
+                             FIELD(m_milter.m_shutdown_timeout)));
+}
+
+void add_logging_keys(std::vector<KeySpec>& t) {
+    t.push_back(word_key("syslog.ident", "enma", false, "Identifier of syslog messages.",
+                         FIELD(m_syslog.m_ident)));
+    t.push_back(enum_key<SyslogFacility>("syslog.facility", "local4", syslog_facility_names,
+                                         "Syslog facility.", FIELD(m_syslog.m_facility)));
+    t.push_back(
+        enum_key<SyslogPriority>("syslog.logmask", "info", syslog_priority_names,
+                                 "Least severe syslog priority that is sent (setlogmask LOG_UPTO).",
+                                 FIELD(m_syslog.m_logmask)));
+    t.push_back(enum_key<LogTarget>("log.target", "syslog", log_target_names,
+                                    "Where log records go.", FIELD(m_log.m_target)));
+    t.push_back(
+        path_key("log.file", "", true, "Log file when log.target is file.", FIELD(m_log.m_file)));
+    t.push_back(enum_key<LogFormat>("log.format", "text", log_format_names,
+                                    "Log record format: text lines or one JSON object per line.",
+                                    FIELD(m_log.m_format)));
+    t.push_back(enum_key<LogLevel>("log.level", "info", log_level_names,
+                                   "Least severe level that is logged.", FIELD(m_log.m_level)));
+}
+
+void add_method_keys(std::vector<KeySpec>& t) {
+    t.push_back(make_key("common.exclusion_addresses", "address list", "127.0.0.1, ::1",
+                         "Clients (addresses or CIDR networks) whose mail is not verified at all.",
+                         FIELD(m_common.m_exclusion_addresses), parse_address_list,
+                         render_networks));
+    t.push_back(bool_key("spf.auth", "true", "Verify SPF (RFC 7208).", FIELD(m_spf.m_auth)));
+    t.push_back(bool_key("spf.explog", "true", "Log the explanation (exp=) of SPF failures.",
+                         FIELD(m_spf.m_explog)));
+    t.push_back(
+        bool_key("sidf.auth", "true", "Verify Sender ID (RFC 4406, PRA).", FIELD(m_sidf.m_auth)));
+    t.push_back(bool_key("sidf.explog", "true", "Log the explanation of Sender ID failures.",
+                         FIELD(m_sidf.m_explog)));
+    t.push_back(
+        bool_key("dkim.auth", "true", "Verify DKIM signatures (RFC 6376).", FIELD(m_dkim.m_auth)));
+    t.push_back(int_key("dkim.signheader_limit", "10", 1, 100,
+                        "Most DKIM-Signature fields verified per message; the rest are ignored.",
+                        FIELD(m_dkim.m_signheader_limit)));
+    t.push_back(bool_key("dkim.accept_expired_signature", "false",
+                         "Treat a signature past its x= expiry as valid.",
+                         FIELD(m_dkim.m_accept_expired_signature)));
+    t.push_back(bool_key("dkim.rfc4871_compatible", "false",
+                         "Accept the RFC 4871 forms that RFC 6376 dropped.",
+                         FIELD(m_dkim.m_rfc4871_compatible)));
+    t.push_back(bool_key("dkimadsp.auth", "false",
+                         "Check DKIM ADSP (RFC 5617, historic since 2013).",
+                         FIELD(m_dkimadsp.m_auth)));
+    t.push_back(
+        bool_key("dmarc.auth", "false", "Evaluate DMARC (RFC 7489).", FIELD(m_dmarc.m_auth)));
+    t.push_back(bool_key("arc.auth", "false", "Verify ARC sets (RFC 8617).", FIELD(m_arc.m_auth)));
+    t.push_back(bool_key("iprev.auth", "false", "Check the client's reverse DNS (RFC 8601 iprev).",
+                         FIELD(m_iprev.m_auth)));
+}
+
+void add_authresult_keys(std::vector<KeySpec>& t) {
+    t.push_back(word_key("authresult.identifier", "", true,
+                         "authserv-id of the Authentication-Results field; empty means the "
+                         "host name.",
+                         FIELD(m_authresult.m_identifier)));
+    t.push_back(bool_key("authresult.spf_hardfail", "false",
+                         "Write spf=hardfail instead of spf=fail, as ENMA 1.x did.",
+                         FIELD(m_authresult.m_spf_hardfail)));
+}
+
+void add_resolver_keys(std::vector<KeySpec>& t) {
+    t.push_back(enum_key<ResolverMode>(
+        "resolver.mode", "recursive", resolver_mode_names,
+        "recursive from the root, forward to resolver.forwarders, or system (/etc/resolv.conf).",
+        FIELD(m_resolver.m_mode)));
+    t.push_back(make_key("resolver.forwarders", "host list", "",
+                         "Servers IP[@port] used when resolver.mode is "
+                         "forward.",
+                         FIELD(m_resolver.m_forwarders), parse_host_list,
+                         [](const std::vector<HostAddress>& v) { return render_list(v); }));
+    t.push_back(bool_key("resolver.dnssec", "true", "Validate DNSSEC; bogus answers are temperror.",
+                         FIELD(m_resolver.m_dnssec)));
+    t.push_back(path_key("resolver.trust_anchor_file", "/usr/share/dns/root.key", true,
+                         "DNSSEC trust anchor file (Debian's dns-root-data).",
+                         FIELD(m_resolver.m_trust_anchor_file)));
+    t.push_back(make_key("resolver.stub_zones", "stub zone list", "",
+                         "Zones sent straight to given servers: zone=IP[@port], repeat a zone "
+                         "for more servers.",
+                         FIELD(m_resolver.m_stub_zones), parse_stub_zones, render_stub_zones));
+    t.push_back(int_key("resolver.edns_buffer_size", "1232", 512, 4096,
+                        "EDNS UDP buffer size advertised (1232 avoids IP fragmentation).",
+                        FIELD(m_resolver.m_edns_buffer_size)));
+    t.push_back(duration_key("resolver.query_timeout", "5s", 100ms, 1min,
+                             "Time one DNS lookup may take before it is a timeout.",
+                             FIELD(m_resolver.m_query_timeout)));
+    t.push_back(size_key("resolver.cache_size", "32M", 1ULL << 20, 64ULL << 30,
+                         "Memory for the DNS cache (K, M, G are powers of 1024).",
+                         FIELD(m_resolver.m_cache_size)));
+    t.push_back(int_key("resolver.max_queries_per_message", "256", 16, 65535,
+                        "Most DNS queries one message may cause, over all methods.",
+                        FIELD(m_resolver.m_max_queries_per_message)));
+}
+
+#undef FIELD
+
+}  // namespace
+
+std::vector<KeySpec> key_table() {
+    std::vector<KeySpec> table;
+    add_milter_keys(table);
+    add_milter_new_keys(table);
+    add_logging_keys(table);
+    add_method_keys(table);
+    add_authresult_keys(table);
+    add_resolver_keys(table);
+    return table;
+}
+
+const KeySpec* find_key(const std::vector<KeySpec>& table, std::string_view name) {
+    const auto found = std::find_if(table.begin(), table.end(),
+                                    [name](const KeySpec& spec) { return spec.m_name == name; });
+    return found == table.end() ? nullptr : &*found;
+}
+
+}  // namespace enma::conf
