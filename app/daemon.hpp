@@ -1,0 +1,31 @@
+// daemon.hpp - the duties of a Unix daemon: detach, pid file, user, working directory.
+//
+// Each fails with a StartupError naming what and why (a bad environment is fatal at
+// start-up, never later).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace enma::app {
+
+struct StartupError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// detach - fork, setsid and redirect stdio to /dev/null; the parent exits 0.
+void detach();
+// prepare_pidfile_directory - create the pid file's directory (as root, before dropping
+// privileges) and hand it to `user` (if any), so the pid file can be written and removed later.
+void prepare_pidfile_directory(const std::string& path, const std::string& user);
+// write_pidfile - write our pid (after dropping privileges, as ENMA did).
+void write_pidfile(const std::string& path);
+// remove_pidfile - best effort at exit.
+void remove_pidfile(const std::string& path) noexcept;
+// drop_privileges - become `user` (and its primary group, supplementary groups cleared);
+// called after the milter socket is bound, so privileged ports and paths still work.
+void drop_privileges(const std::string& user);
+// change_directory - chdir(path), e.g. where core files may be written.
+void change_directory(const std::string& path);
+
+}  // namespace enma::app

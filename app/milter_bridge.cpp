@@ -1,0 +1,168 @@
+// milter_bridge.cpp - the smfiDesc, its callbacks, and their translation to MilterConnection.
+#include "app/milter_bridge.hpp"
+
+#include <libmilter/mfapi.h>
+
+#include <exception>
+
+#include "app/daemon.hpp"
+#include "app/logging.hpp"
+#include "app/milter_connection.hpp"
+
+namespace enma::app {
+
+namespace {
+
+MilterService* g_service = nullptr;  // see milter_bridge.hpp: libmilter leaves no other way
+
+MilterConnection* connection_of(SMFICTX* ctx) {
+    return static_cast<MilterConnection*>(smfi_getpriv(ctx));
+}
+
+// attach - the connection object for `ctx`, counted in for a graceful stop.
+void attach(SMFICTX* ctx, unsigned long protocol_flags) {
+    auto* connection = new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(),
+                                            protocol_flags);
+    {
+        std::lock_guard lock(g_service->m_mutex);
+        ++g_service->m_connections;
+    }
+    smfi_setpriv(ctx, connection);
+}
+
+// guarded - run one callback; an exception becomes the fail action and a log line, never a
+// crash or a lost message.
+template <typename Fn>
+sfsistat guarded(SMFICTX* ctx, const char* step, Fn&& fn) {
+    MilterConnection* connection = connection_of(ctx);
+    if (connection == nullptr)
+        return SMFIS_CONTINUE;
+    try {
+        return fn(*connection);
+    } catch (const std::exception& e) {
+        emit(spdlog::level::err,
+             LogRecord("milter.error").add("step", step).add("error", e.what()));
+    } catch (...) {
+        emit(spdlog::level::err,
+             LogRecord("milter.error").add("step", step).add("error", "unknown"));
+    }
+    return connection->failed();
+}
+
+// on_negotiate - ask for what we use and for no-reply steps where the MTA offers them, so
+// the MTA never waits on us before end of message.
+sfsistat on_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned long /*f2*/,
+                      unsigned long /*f3*/, unsigned long* pf0, unsigned long* pf1,
+                      unsigned long* pf2, unsigned long* pf3) {
+    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+    const unsigned long wanted = SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC |
+                                 SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH |
+                                 SMFIP_NR_BODY;
+    *pf1 = f1 & wanted;
+    *pf2 = 0;
+    *pf3 = 0;
+    try {
+        attach(ctx, *pf1);
+    } catch (const std::exception& e) {
+        emit(spdlog::level::err,
+             LogRecord("milter.error").add("step", "negotiate").add("error", e.what()));
+        return SMFIS_ALL_OPTS;
+    }
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* address) {
+    // An MTA that does not negotiate (milter protocol < 6) gets no no-reply steps.
+    if (connection_of(ctx) == nullptr) {
+        try {
+            attach(ctx, 0);
+        } catch (const std::exception&) {
+            return SMFIS_CONTINUE;
+        }
+    }
+    return guarded(ctx, "connect",
+                   [&](MilterConnection& c) { return c.connect(ctx, hostname, address); });
+}
+
+sfsistat on_helo(SMFICTX* ctx, char* name) {
+    return guarded(ctx, "helo", [&](MilterConnection& c) { return c.helo(name); });
+}
+
+sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+    return guarded(ctx, "envfrom", [&](MilterConnection& c) { return c.envfrom(ctx, argv); });
+}
+
+sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
+    return guarded(ctx, "header", [&](MilterConnection& c) { return c.header(name, value); });
+}
+
+sfsistat on_eoh(SMFICTX* ctx) {
+    return guarded(ctx, "eoh", [&](MilterConnection& c) { return c.eoh(); });
+}
+
+sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
+    return guarded(ctx, "body", [&](MilterConnection& c) { return c.body(chunk, length); });
+}
+
+sfsistat on_eom(SMFICTX* ctx) {
+    return guarded(ctx, "eom", [&](MilterConnection& c) { return c.eom(ctx); });
+}
+
+sfsistat on_abort(SMFICTX* ctx) {
+    return guarded(ctx, "abort", [&](MilterConnection& c) { return c.abort(); });
+}
+
+// on_close - the connection is gone (also after a lost MTA): free it, count it out.
+sfsistat on_close(SMFICTX* ctx) {
+    MilterConnection* connection = connection_of(ctx);
+    if (connection == nullptr)
+        return SMFIS_CONTINUE;
+    delete connection;
+    smfi_setpriv(ctx, nullptr);
+    std::lock_guard lock(g_service->m_mutex);
+    if (--g_service->m_connections == 0)
+        g_service->m_idle.notify_all();
+    return SMFIS_CONTINUE;
+}
+
+}  // namespace
+
+bool MilterService::wait_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    return m_idle.wait_for(lock, timeout, [this] { return m_connections == 0; });
+}
+
+void open_milter_socket(MilterService& service, const std::string& socket, int timeout_seconds,
+                        int debug_level) {
+    g_service = &service;
+    smfiDesc description{};
+    description.xxfi_name = const_cast<char*>("enma");
+    description.xxfi_version = SMFI_VERSION;
+    description.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+    description.xxfi_connect = on_connect;
+    description.xxfi_helo = on_helo;
+    description.xxfi_envfrom = on_envfrom;
+    description.xxfi_header = on_header;
+    description.xxfi_eoh = on_eoh;
+    description.xxfi_body = on_body;
+    description.xxfi_eom = on_eom;
+    description.xxfi_abort = on_abort;
+    description.xxfi_close = on_close;
+    description.xxfi_negotiate = on_negotiate;
+    if (smfi_register(description) == MI_FAILURE)
+        throw StartupError("smfi_register failed");
+    if (smfi_setconn(const_cast<char*>(socket.c_str())) == MI_FAILURE)
+        throw StartupError("milter.socket: smfi_setconn failed for " + socket);
+    if (smfi_settimeout(timeout_seconds) == MI_FAILURE)
+        throw StartupError("milter.timeout: smfi_settimeout failed");
+    smfi_setdbg(debug_level);
+    if (smfi_opensocket(true) == MI_FAILURE)
+        throw StartupError("milter.socket: cannot listen on " + socket +
+                           " (in use, or no permission?)");
+}
+
+int run_milter() {
+    return smfi_main();
+}
+
+}  // namespace enma::app

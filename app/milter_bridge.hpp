@@ -1,0 +1,39 @@
+// milter_bridge.hpp - libmilter's C callbacks, bound to enma's objects.
+//
+// libmilter calls plain C functions that carry only an SMFICTX, and the first of them
+// (negotiate) comes before any per-connection data exists: so the bridge keeps one pointer to
+// the MilterService for the life of smfi_main(). It is the one process-wide pointer besides
+// the logger, forced by libmilter's API, and set once before smfi_main() starts.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "app/runtime.hpp"
+#include "coro/scheduler.hpp"
+
+namespace enma::app {
+
+// MilterService - what every connection needs: the scheduler, the current Runtime, and a
+// count of open connections for a graceful stop.
+struct MilterService {
+    coro::Scheduler& m_scheduler;
+    RuntimeHolder& m_runtime;
+    std::mutex m_mutex;
+    std::condition_variable m_idle;
+    std::size_t m_connections = 0;
+
+    // wait_idle - until no connection is open or `timeout` passed; true if idle.
+    bool wait_idle(std::chrono::milliseconds timeout);
+};
+
+// run_milter - register with libmilter, open the socket, then call `after_bind` (drop
+// privileges, pid file) and run smfi_main() until smfi_stop(). Throws on a setup failure.
+void open_milter_socket(MilterService& service, const std::string& socket, int timeout_seconds,
+                        int debug_level);
+int run_milter();
+
+}  // namespace enma::app

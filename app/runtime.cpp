@@ -1,0 +1,67 @@
+// runtime.cpp - building a Runtime from a Config.
+#include "app/runtime.hpp"
+
+#include <sstream>
+
+#include "app/settings.hpp"
+#include "conf/config_render.hpp"
+#include "coro/sync_wait.hpp"
+#include "resolver/unbound_resolver.hpp"
+
+namespace enma::app {
+
+namespace {
+
+// resolver_key - the resolver.* lines of the effective configuration.
+std::string resolver_key(const conf::Config& config) {
+    std::istringstream lines(conf::render_effective(config));
+    std::string key;
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("resolver.", 0) == 0)
+            key += line + '\n';
+    return key;
+}
+
+coro::Task<resolver::UnboundResolver*> create_on_loop(coro::Scheduler& scheduler,
+                                                      resolver::ResolverOptions options) {
+    co_return new resolver::UnboundResolver(scheduler, options);
+}
+
+}  // namespace
+
+bool Runtime::is_excluded(const resolver::IpAddress& address) const {
+    for (const auto& network : m_config.m_common.m_exclusion_addresses)
+        if (network.contains(address))
+            return true;
+    return false;
+}
+
+std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& scheduler,
+                                                          const conf::Config& config) {
+    auto options = resolver_options(config);
+    resolver::UnboundResolver* raw =
+        scheduler.on_loop_thread() ? new resolver::UnboundResolver(scheduler, options)
+                                   : coro::sync_wait(scheduler, create_on_loop(scheduler, options));
+    return std::shared_ptr<resolver::Resolver>(raw, [&scheduler](resolver::Resolver* resolver) {
+        if (scheduler.on_loop_thread())
+            delete resolver;
+        else
+            scheduler.post([resolver] { delete resolver; });
+    });
+}
+
+std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,
+                                             const std::shared_ptr<const Runtime>& previous) {
+    auto runtime = std::make_shared<Runtime>();
+    runtime->m_resolver_key = resolver_key(config);
+    runtime->m_auth =
+        std::make_shared<const pipeline::AuthSettings>(auth_settings(config, local_host_name()));
+    if (previous && previous->m_resolver_key == runtime->m_resolver_key)
+        runtime->m_resolver = previous->m_resolver;
+    else
+        runtime->m_resolver = make_unbound_resolver(scheduler, config);
+    runtime->m_config = std::move(config);
+    return runtime;
+}
+
+}  // namespace enma::app

@@ -1,0 +1,72 @@
+// settings.cpp - Config to ResolverOptions and AuthSettings.
+#include "app/settings.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+
+namespace enma::app {
+
+namespace {
+
+resolver::ResolverOptions::Mode to_mode(conf::ResolverMode mode) {
+    switch (mode) {
+        case conf::ResolverMode::forward:
+            return resolver::ResolverOptions::Mode::forward;
+        case conf::ResolverMode::system:
+            return resolver::ResolverOptions::Mode::system;
+        case conf::ResolverMode::recursive:
+            break;
+    }
+    return resolver::ResolverOptions::Mode::recursive;
+}
+
+}  // namespace
+
+resolver::ResolverOptions resolver_options(const conf::Config& config) {
+    const auto& section = config.m_resolver;
+    resolver::ResolverOptions options;
+    options.m_mode = to_mode(section.m_mode);
+    for (const auto& server : section.m_forwarders)
+        options.m_forwarders.push_back(server.to_string());
+    options.m_dnssec = section.m_dnssec;
+    options.m_root_trust_anchor_file = section.m_trust_anchor_file;
+    for (const auto& stub : section.m_stub_zones) {
+        resolver::StubZone zone{stub.m_zone, {}};
+        for (const auto& server : stub.m_servers)
+            zone.m_servers.push_back(server.to_string());
+        options.m_stub_zones.push_back(std::move(zone));
+    }
+    options.m_edns_buffer_size = static_cast<std::uint16_t>(section.m_edns_buffer_size);
+    options.m_query_timeout = section.m_query_timeout;
+    options.m_cache_size = static_cast<std::size_t>(section.m_cache_size);
+    return options;
+}
+
+pipeline::AuthSettings auth_settings(const conf::Config& config, const std::string& host_name) {
+    pipeline::AuthSettings settings;
+    settings.m_authserv_id =
+        config.m_authresult.m_identifier.empty() ? host_name : config.m_authresult.m_identifier;
+    settings.m_receiver = host_name;
+    settings.m_spf = config.m_spf.m_auth;
+    settings.m_sidf = config.m_sidf.m_auth;
+    settings.m_dkim = config.m_dkim.m_auth;
+    settings.m_spf_hardfail = config.m_authresult.m_spf_hardfail;
+    settings.m_skip_authenticated = config.m_milter.m_skip_authenticated;
+    settings.m_max_queries = static_cast<std::size_t>(config.m_resolver.m_max_queries_per_message);
+    settings.m_deadline = config.m_milter.m_verify_deadline;
+    auto& dkim = settings.m_dkim_options;
+    dkim.m_accept_expired_signature = config.m_dkim.m_accept_expired_signature;
+    dkim.m_rfc4871_compatible = config.m_dkim.m_rfc4871_compatible;
+    dkim.m_signheader_limit = static_cast<std::size_t>(config.m_dkim.m_signheader_limit);
+    return settings;
+}
+
+std::string local_host_name() {
+    char name[HOST_NAME_MAX + 1] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0')
+        return "localhost";
+    return name;
+}
+
+}  // namespace enma::app

@@ -1,0 +1,214 @@
+// sidfquery_options.cpp - sidfquery's getopt-like parser and the operand checks.
+#include "app/sidfquery_options.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "resolver/resolver.hpp"
+#include "verify/sidf/pra.hpp"
+
+namespace enma::app {
+
+namespace {
+
+// quoted - `text` in double quotes, for messages about an operand.
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+// is_host_name - letters, digits, '-', '_' and dots in valid DNS lengths, and a last label
+// that is not all digits (so that "192.0.2.999" is a bad address, not a name to look up).
+bool is_host_name(std::string_view text) {
+    if (!resolver::is_valid_query_name(text))
+        return false;
+    const bool allowed = std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (text.ends_with('.'))
+        text.remove_suffix(1);
+    const std::string_view last = text.substr(text.rfind('.') + 1);
+    const bool numeric = std::all_of(last.begin(), last.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+    return allowed && !last.empty() && !numeric;
+}
+
+// check_family - a literal of the family that -4 / -6 excluded is a usage error.
+void check_family(const resolver::IpAddress& address, std::string_view text,
+                  AddressFamily family) {
+    if (family == AddressFamily::v4 && address.is_v6())
+        throw UsageError("-4 was given, but " + quoted(text) + " is an IPv6 address");
+    if (family == AddressFamily::v6 && address.is_v4())
+        throw UsageError("-6 was given, but " + quoted(text) + " is an IPv4 address");
+}
+
+Target make_target(const std::string& text, AddressFamily family) {
+    if (auto address = resolver::IpAddress::parse(text)) {
+        check_family(*address, text, family);
+        return Target{text, address};
+    }
+    if (!is_host_name(text))
+        throw UsageError(quoted(text) + " is neither an IP address nor a host name");
+    return Target{text, std::nullopt};
+}
+
+// set_address - ADDRESS: a mailbox, or "<>" (the null reverse-path, SPF and mfrom only).
+void set_address(const std::string& text, SidfqueryOptions& options) {
+    options.m_address = text;
+    if (text == "<>") {
+        if (options.m_mode == QueryMode::sidf_pra)
+            throw UsageError("-p needs a mailbox: the null reverse-path <> has no PRA");
+        if (options.m_helo.empty())
+            throw UsageError("ADDRESS <> (the null reverse-path) needs --helo NAME");
+        return;
+    }
+    const auto mailbox = sidf::parse_single_mailbox(text);
+    if (!mailbox)
+        throw UsageError("ADDRESS " + quoted(text) + " is not a mailbox (local-part@domain)");
+    options.m_mailbox = mailbox->to_string();
+    options.m_domain = mailbox->m_domain;
+    if (options.m_helo.empty())
+        options.m_helo = mailbox->m_domain;  // what ENMA's sidfquery does
+}
+
+void set_operands(const std::vector<std::string>& operands, SidfqueryOptions& options) {
+    if (operands.empty())
+        throw UsageError("missing ADDRESS and IP-OR-HOSTNAME");
+    if (operands.size() == 1)
+        throw UsageError("missing IP-OR-HOSTNAME after " + quoted(operands.front()));
+    set_address(operands.front(), options);
+    for (std::size_t i = 1; i < operands.size(); ++i)
+        options.m_targets.push_back(make_target(operands[i], options.m_family));
+}
+
+// Parser - one pass over the arguments: options into m_options, operands set aside.
+class Parser {
+public:
+    explicit Parser(std::span<const std::string> args) : m_args(args) {}
+
+    SidfqueryOptions run() {
+        while (m_next < m_args.size())
+            argument(m_args[m_next++]);
+        if (!m_options.m_help)
+            set_operands(m_operands, m_options);
+        return m_options;
+    }
+
+private:
+    void argument(const std::string& arg) {
+        if (m_options_ended || arg.size() < 2 || arg.front() != '-')
+            m_operands.push_back(arg);
+        else if (arg == "--")
+            m_options_ended = true;
+        else if (arg.starts_with("--"))
+            long_option(std::string_view(arg).substr(2));
+        else
+            short_options(std::string_view(arg).substr(1));
+    }
+
+    void long_option(std::string_view arg) {
+        const std::size_t equals = arg.find('=');
+        const std::string_view name = arg.substr(0, equals);
+        const bool inline_value = equals != std::string_view::npos;
+        if (name == "helo") {
+            m_options.m_helo = inline_value ? std::string(arg.substr(equals + 1))
+                                            : value("--helo", "NAME", {});
+            if (m_options.m_helo.empty())
+                throw UsageError("--helo needs a NAME");
+        } else if (name == "help" && !inline_value) {
+            m_options.m_help = true;
+        } else {
+            throw UsageError("unknown option --" + std::string(name));
+        }
+    }
+
+    void short_options(std::string_view cluster) {
+        for (std::size_t i = 0; i < cluster.size(); ++i) {
+            const char letter = cluster[i];
+            if (letter == 'c' || letter == 'o')
+                return option_with_value(letter, cluster.substr(i + 1));
+            flag(letter);
+        }
+    }
+
+    void flag(char letter) {
+        switch (letter) {
+            case 's': m_options.m_mode = QueryMode::spf; break;
+            case 'm': m_options.m_mode = QueryMode::sidf_mfrom; break;
+            case 'p': m_options.m_mode = QueryMode::sidf_pra; break;
+            case '4': m_options.m_family = AddressFamily::v4; break;
+            case '6': m_options.m_family = AddressFamily::v6; break;
+            case 'v': m_options.m_verbose = true; break;
+            case 'h': m_options.m_help = true; break;
+            default: throw UsageError("unknown option -" + std::string(1, letter));
+        }
+    }
+
+    void option_with_value(char letter, std::string_view rest) {
+        if (letter == 'c') {
+            m_options.m_config_file = value("-c", "FILE", rest);
+            if (m_options.m_config_file.empty())
+                throw UsageError("-c needs a FILE");
+            return;
+        }
+        std::string setting = value("-o", "KEY=VALUE", rest);
+        if (setting.find('=') == std::string::npos || setting.front() == '=')
+            throw UsageError("-o expects KEY=VALUE, got " + quoted(setting));
+        m_options.m_overrides.push_back(std::move(setting));
+    }
+
+    // value - an option's argument: the rest of its word, else the next word.
+    std::string value(std::string_view option, std::string_view what, std::string_view rest) {
+        if (!rest.empty())
+            return std::string(rest);
+        if (m_next >= m_args.size())
+            throw UsageError(std::string(option) + " needs a " + std::string(what));
+        return m_args[m_next++];
+    }
+
+    std::span<const std::string> m_args;
+    std::size_t m_next = 0;
+    bool m_options_ended = false;
+    std::vector<std::string> m_operands;
+    SidfqueryOptions m_options;
+};
+
+}  // namespace
+
+SidfqueryOptions parse_options(std::span<const std::string> args) { return Parser(args).run(); }
+
+std::string usage_text() {
+    return "Usage: sidfquery [-s|-m|-p] [-4|-6] [-v] [-c FILE] [-o KEY=VALUE]... [--helo NAME]\n"
+           "                 ADDRESS IP-OR-HOSTNAME...\n"
+           "\n"
+           "Checks whether each IP address may send mail for ADDRESS and prints one line\n"
+           "\"ADDRESS IP RESULT\" per address (fail is printed \"hardfail\", as ENMA did).\n"
+           "A host name is resolved to all its A and AAAA addresses.\n"
+           "\n"
+           "evaluation mode:\n"
+           "  -s            SPF, RFC 7208 (default)\n"
+           "  -m            Sender ID, mfrom scope (RFC 4406)\n"
+           "  -p            Sender ID, pra scope: ADDRESS is the PRA (RFC 4407)\n"
+           "handling of IP-OR-HOSTNAME:\n"
+           "  -4            IPv4 only (a host name is resolved to its A records)\n"
+           "  -6            IPv6 only (a host name is resolved to its AAAA records)\n"
+           "other options:\n"
+           "  -v            verbose: every DNS lookup and the matched term, on stderr\n"
+           "  -c FILE       read resolver settings from an enma.conf\n"
+           "  -o KEY=VALUE  override one setting, e.g. -o resolver.mode=system\n"
+           "  --helo NAME   the HELO name (default: the domain of ADDRESS); with ADDRESS <>\n"
+           "                (the null reverse-path) postmaster@NAME is checked\n"
+           "  -h, --help    this text\n"
+           "\n"
+           "Exit status: 0 evaluated (whatever the results), 1 a host name could not be\n"
+           "resolved, 2 usage or configuration error.\n";
+}
+
+std::string_view to_string(QueryMode mode) noexcept {
+    switch (mode) {
+        case QueryMode::spf: return "spf";
+        case QueryMode::sidf_mfrom: return "sidf/mfrom";
+        case QueryMode::sidf_pra: return "sidf/pra";
+    }
+    return "?";
+}
+
+}  // namespace enma::app

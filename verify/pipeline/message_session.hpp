@@ -1,0 +1,90 @@
+// message_session.hpp - the flow of one message through every method (DESIGN.md).
+//
+// The milter (and enma-check) drive it in SMTP order from one thread:
+//   mail_from()     SPF starts now, on the scheduler
+//   header()        each DKIM-Signature's key lookup starts as soon as it is parsed;
+//                   Authentication-Results fields carrying our authserv-id are noted
+//   end_of_headers()  Sender ID (PRA) starts
+//   body()          chunks go straight into the DKIM body hashes, on the calling thread
+//   end_of_message()  waits for all lookups under the per-message deadline (expiry cancels
+//                   them, so they end as temperror), checks signatures on the calling
+//                   thread and returns the header to add, the forged ones to delete, and
+//                   everything the log record needs
+//   abort()         cancels the lookups; the shared State lives until the last one is back
+//
+// Invariant: all methods but abort() are called from one thread, in the order above;
+// abort() may come at any point instead of end_of_message().
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coro/scheduler.hpp"
+#include "resolver/ip_address.hpp"
+#include "resolver/resolver.hpp"
+#include "resolver/scoped_resolver.hpp"
+#include "verify/authres/auth_results.hpp"
+#include "verify/pipeline/auth_settings.hpp"
+
+namespace enma::pipeline {
+
+struct MessageState;  // what the lookups share with the session (message_session.cpp)
+
+struct ConnectionInfo {
+    resolver::IpAddress m_ip;
+    std::string m_hostname;  // the MTA's name for the client ("[ip]" when unknown)
+    std::string m_helo;
+    bool m_authenticated = false;  // SMTP AUTH succeeded ({auth_authen} was set)
+};
+
+// Verdict - what end_of_message() decided.
+struct Verdict {
+    std::string m_header_value;         // Authentication-Results value, folded "\n\t"
+    std::vector<int> m_forged_indices;  // 1-based among A-R fields, highest first
+    std::vector<verify::AuthResult> m_results;
+    std::string m_header_from;              // first From value (for the log), unfolded
+    std::size_t m_queries = 0;              // DNS queries sent for this message
+    std::size_t m_queries_refused = 0;      // over the per-message budget
+    resolver::ScopedResolver::Stats m_dns;  // DNSSEC states of the answers
+    bool m_deadline_expired = false;        // some lookups were cancelled by the deadline
+    double m_eom_ms = 0;  // end_of_message(): waiting for DNS plus checking signatures
+};
+
+class MessageSession {
+public:
+    MessageSession(coro::Scheduler& scheduler, std::shared_ptr<resolver::Resolver> resolver,
+                   std::shared_ptr<const AuthSettings> settings, ConnectionInfo connection);
+    ~MessageSession();
+    MessageSession(const MessageSession&) = delete;
+    MessageSession& operator=(const MessageSession&) = delete;
+
+    void mail_from(std::string_view address);
+    void header(std::string_view name, std::string_view value);
+    void end_of_headers();
+    void body(std::string_view chunk);
+    Verdict end_of_message();
+    void abort();
+
+    const ConnectionInfo& connection() const noexcept { return m_connection; }
+    const std::string& envelope_from() const noexcept { return m_mail_from; }
+
+private:
+    void start_key_lookups();
+    void add_spf_result(Verdict& verdict) const;
+    void add_sidf_result(Verdict& verdict) const;
+    void add_dkim_results(Verdict& verdict);
+
+    coro::Scheduler& m_scheduler;
+    std::shared_ptr<const AuthSettings> m_settings;
+    ConnectionInfo m_connection;
+    std::shared_ptr<MessageState> m_state;
+    std::string m_mail_from;
+    std::size_t m_header_bytes = 0;
+    int m_ar_fields = 0;
+    std::vector<int> m_forged;
+    bool m_finished = false;
+};
+
+}  // namespace enma::pipeline
