@@ -130,17 +130,14 @@ sfsistat MilterConnection::abort() {
 }
 
 // apply - forged fields go first, highest index first, so earlier indices stay valid on
-// every MTA; then ours goes on top (or at the end for Sendmail 8.13, which lacks insheader).
+// every MTA; then ours goes on top.
 void MilterConnection::apply(SMFICTX* ctx, const pipeline::Verdict& verdict) {
     for (int index : verdict.m_forged_indices)
         smfi_chgheader(ctx, const_cast<char*>(kArField), index, nullptr);
     // With SMFIP_HDR_LEADSPC the MTA takes values verbatim, so the space after ':' is ours.
     std::string value = (m_protocol & SMFIP_HDR_LEADSPC) ? " " : "";
     value += verdict.m_header_value;
-    if (m_runtime->m_config.m_milter.m_sendmail813)
-        smfi_addheader(ctx, const_cast<char*>(kArField), value.data());
-    else
-        smfi_insheader(ctx, 0, const_cast<char*>(kArField), value.data());
+    smfi_insheader(ctx, 0, const_cast<char*>(kArField), value.data());
 }
 
 void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& verdict) const {
