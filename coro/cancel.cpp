@@ -7,7 +7,8 @@ namespace enma::coro {
 
 // request_cancel - mark cancelled and run each callback once, tolerating re-entrant changes.
 void CancelSource::request_cancel() {
-    if (m_state->m_cancelled) return;
+    if (m_state->m_cancelled)
+        return;
     m_state->m_cancelled = true;
     auto& callbacks = m_state->m_callbacks;
     while (!callbacks.empty()) {
@@ -17,7 +18,8 @@ void CancelSource::request_cancel() {
 }
 
 CancelRegistration::CancelRegistration(const CancelToken& token, std::function<void()> callback) {
-    if (!token.m_state) return;
+    if (!token.m_state)
+        return;
     if (token.m_state->m_cancelled) {
         callback();
         return;
@@ -41,7 +43,8 @@ CancelRegistration& CancelRegistration::operator=(CancelRegistration&& other) no
 
 // reset - forget the callback; harmless if it already ran.
 void CancelRegistration::reset() noexcept {
-    if (m_state) m_state->m_callbacks.erase(m_id);
+    if (m_state)
+        m_state->m_callbacks.erase(m_id);
     m_state.reset();
     m_id = 0;
 }

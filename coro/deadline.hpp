@@ -31,18 +31,16 @@ private:
 template <typename T>
 Task<T> with_deadline(Scheduler& scheduler, Scheduler::TimePoint deadline, CancelSource source,
                       Task<T> task) {
-    detail::TimerGuard guard(scheduler, scheduler.add_timer(deadline, [source]() mutable {
-        source.request_cancel();
-    }));
+    detail::TimerGuard guard(
+        scheduler, scheduler.add_timer(deadline, [source]() mutable { source.request_cancel(); }));
     co_return co_await std::move(task);
 }
 
 template <>
 inline Task<void> with_deadline(Scheduler& scheduler, Scheduler::TimePoint deadline,
                                 CancelSource source, Task<void> task) {
-    detail::TimerGuard guard(scheduler, scheduler.add_timer(deadline, [source]() mutable {
-        source.request_cancel();
-    }));
+    detail::TimerGuard guard(
+        scheduler, scheduler.add_timer(deadline, [source]() mutable { source.request_cancel(); }));
     co_await std::move(task);
 }
 

@@ -49,8 +49,10 @@ T sync_wait(Scheduler& scheduler, Task<T> task) {
     detail::SyncState<T> state;
     scheduler.spawn(detail::sync_body(std::move(task), state));
     state.m_done.acquire();
-    if (state.m_exception) std::rethrow_exception(state.m_exception);
-    if constexpr (!std::is_void_v<T>) return std::move(*state.m_value);
+    if (state.m_exception)
+        std::rethrow_exception(state.m_exception);
+    if constexpr (!std::is_void_v<T>)
+        return std::move(*state.m_value);
 }
 
 }  // namespace enma::coro

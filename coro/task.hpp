@@ -42,7 +42,8 @@ struct PromiseBase {
     FinalAwaiter final_suspend() const noexcept { return {}; }
     void unhandled_exception() noexcept { m_exception = std::current_exception(); }
     void rethrow_if_failed() const {
-        if (m_exception) std::rethrow_exception(m_exception);
+        if (m_exception)
+            std::rethrow_exception(m_exception);
     }
 };
 
@@ -114,7 +115,8 @@ public:
 
 private:
     void destroy() noexcept {
-        if (m_handle) m_handle.destroy();
+        if (m_handle)
+            m_handle.destroy();
         m_handle = {};
     }
 

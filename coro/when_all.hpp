@@ -35,7 +35,8 @@ public:
     }
     // child_done - the handle to continue with: the awaiter if this was the last one.
     std::coroutine_handle<> child_done() noexcept {
-        if (m_count.fetch_sub(1, std::memory_order_acq_rel) == 1) return m_awaiter;
+        if (m_count.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            return m_awaiter;
         return std::noop_coroutine();
     }
 
@@ -74,7 +75,8 @@ public:
     WhenAllChild(WhenAllChild&& other) noexcept : m_handle(std::exchange(other.m_handle, {})) {}
     WhenAllChild(const WhenAllChild&) = delete;
     ~WhenAllChild() {
-        if (m_handle) m_handle.destroy();
+        if (m_handle)
+            m_handle.destroy();
     }
 
     void start(WhenAllLatch& latch) {
@@ -82,7 +84,8 @@ public:
         m_handle.resume();
     }
     void rethrow_if_failed() const {
-        if (m_handle.promise().m_exception) std::rethrow_exception(m_handle.promise().m_exception);
+        if (m_handle.promise().m_exception)
+            std::rethrow_exception(m_handle.promise().m_exception);
     }
 
 private:
@@ -105,11 +108,13 @@ struct StartAll {
     WhenAllLatch& m_latch;
     bool await_ready() const noexcept { return m_children.empty(); }
     bool await_suspend(std::coroutine_handle<> awaiter) {
-        for (auto& child : m_children) child.start(m_latch);
+        for (auto& child : m_children)
+            child.start(m_latch);
         return m_latch.try_await(awaiter);
     }
     void await_resume() const {
-        for (const auto& child : m_children) child.rethrow_if_failed();
+        for (const auto& child : m_children)
+            child.rethrow_if_failed();
     }
 };
 
@@ -127,7 +132,8 @@ Task<std::vector<WhenAllValue<T>>> when_all(std::vector<Task<T>> tasks) {
     co_await detail::StartAll{children, latch};
     std::vector<WhenAllValue<T>> results;
     results.reserve(slots.size());
-    for (auto& slot : slots) results.push_back(std::move(*slot));
+    for (auto& slot : slots)
+        results.push_back(std::move(*slot));
     co_return results;
 }
 
@@ -139,7 +145,8 @@ Task<std::tuple<WhenAllValue<Ts>...>> when_all(Task<Ts>... tasks) {
     children.reserve(sizeof...(Ts));
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (children.push_back(detail::make_child(std::move(tasks), std::get<I>(slots))), ...);
-    }(std::index_sequence_for<Ts...>{});
+    }
+    (std::index_sequence_for<Ts...>{});
     detail::WhenAllLatch latch(children.size());
     co_await detail::StartAll{children, latch};
     co_return std::apply([](auto&... slot) { return std::tuple{std::move(*slot)...}; }, slots);

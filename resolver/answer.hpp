@@ -63,9 +63,9 @@ using RecordData = std::variant<IpAddress, MxRecord, std::string>;
 struct Answer {
     DnsStatus m_status = DnsStatus::error;
     Security m_security = Security::unchecked;
-    std::string m_why_bogus;          // set when m_security == bogus
-    std::string m_canonical_name;     // the name the data was found at, after CNAMEs
-    std::uint32_t m_ttl = 0;          // smallest TTL of the records (or negative TTL)
+    std::string m_why_bogus;       // set when m_security == bogus
+    std::string m_canonical_name;  // the name the data was found at, after CNAMEs
+    std::uint32_t m_ttl = 0;       // smallest TTL of the records (or negative TTL)
     std::vector<RecordData> m_records;
 
     bool has_data() const noexcept { return m_status == DnsStatus::noerror && !m_records.empty(); }

@@ -28,8 +28,7 @@ public:
     }
 
 protected:
-    virtual coro::Task<Answer> do_query(std::string name, RrType type,
-                                        coro::CancelToken token) = 0;
+    virtual coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) = 0;
 };
 
 // is_valid_query_name - the syntax rules of RFC 1035 section 2.3.4 (lengths only; any octet

@@ -57,7 +57,8 @@ TEST_CASE("posts run in FIFO order") {
     Loop loop;
     std::vector<int> order;
     auto body = [](Scheduler& s, std::vector<int>& out) -> Task<void> {
-        for (int i = 0; i < 5; ++i) s.post([&out, i] { out.push_back(i); });
+        for (int i = 0; i < 5; ++i)
+            s.post([&out, i] { out.push_back(i); });
         co_await s.schedule();  // queued behind the five closures
         out.push_back(99);
     };
@@ -103,9 +104,11 @@ TEST_CASE("100,000 concurrent tasks all complete on one thread") {
     auto body = [](Scheduler& s, decltype(one) make) -> Task<long> {
         std::vector<Task<int>> tasks;
         tasks.reserve(100'000);
-        for (int i = 0; i < 100'000; ++i) tasks.push_back(make(s, i));
+        for (int i = 0; i < 100'000; ++i)
+            tasks.push_back(make(s, i));
         long sum = 0;
-        for (int v : co_await when_all(std::move(tasks))) sum += v;
+        for (int v : co_await when_all(std::move(tasks)))
+            sum += v;
         co_return sum;
     };
     CHECK(sync_wait(loop.m_scheduler, body(loop.m_scheduler, one)) == 100'000);
@@ -127,9 +130,11 @@ TEST_CASE("posts from 16 threads at once all arrive") {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     auto drain = []() -> Task<void> { co_return; };
-    while (loop.m_scheduler.live_tasks() != 0) sync_wait(loop.m_scheduler, drain());
+    while (loop.m_scheduler.live_tasks() != 0)
+        sync_wait(loop.m_scheduler, drain());
     CHECK(ran.load() == 16'000);
 }
 
@@ -154,8 +159,8 @@ TEST_CASE("with_deadline turns a slow task into a result, not a leak") {
     auto body = [](Scheduler& s, decltype(slow) make) -> Task<std::string> {
         CancelSource source;
         auto token = source.token();
-        auto result = co_await enma::coro::with_deadline(s, s.now() + 100ms, source,
-                                                         make(s, token));
+        auto result =
+            co_await enma::coro::with_deadline(s, s.now() + 100ms, source, make(s, token));
         co_return result;
     };
     CHECK(sync_wait(loop.m_scheduler, body(loop.m_scheduler, slow)) == "cancelled");

@@ -35,9 +35,13 @@ T drive(Task<T> task) {
     return std::move(*out);
 }
 
-Task<int> value(int v) { co_return v; }
+Task<int> value(int v) {
+    co_return v;
+}
 
-Task<int> add(int a, int b) { co_return co_await value(a) + co_await value(b); }
+Task<int> add(int a, int b) {
+    co_return co_await value(a) + co_await value(b);
+}
 
 Task<int> thrower() {
     throw std::runtime_error("boom");
@@ -46,12 +50,14 @@ Task<int> thrower() {
 
 Task<int> counted_chain(int depth) {
     Counted guard;
-    if (depth == 0) co_return Counted::live;
+    if (depth == 0)
+        co_return Counted::live;
     co_return co_await counted_chain(depth - 1);
 }
 
 Task<long> deep(long n) {
-    if (n == 0) co_return 0;
+    if (n == 0)
+        co_return 0;
     co_return 1 + co_await deep(n - 1);
 }
 
@@ -68,7 +74,9 @@ TEST_CASE("a task is lazy: its body runs only when awaited") {
     CHECK(ran);
 }
 
-TEST_CASE("awaiting tasks gives their values in order") { CHECK(drive(add(2, 40)) == 42); }
+TEST_CASE("awaiting tasks gives their values in order") {
+    CHECK(drive(add(2, 40)) == 42);
+}
 
 TEST_CASE("an exception propagates to the awaiter") {
     auto catcher = []() -> Task<std::string> {
@@ -106,10 +114,12 @@ TEST_CASE("a task destroyed without being awaited frees its frame") {
 
 TEST_CASE("when_all over a vector keeps the input order") {
     std::vector<Task<int>> tasks;
-    for (int i = 0; i < 10; ++i) tasks.push_back(value(i * i));
+    for (int i = 0; i < 10; ++i)
+        tasks.push_back(value(i * i));
     auto results = drive(when_all(std::move(tasks)));
     REQUIRE(results.size() == 10);
-    for (int i = 0; i < 10; ++i) CHECK(results[i] == i * i);
+    for (int i = 0; i < 10; ++i)
+        CHECK(results[i] == i * i);
 }
 
 TEST_CASE("when_all over an empty vector completes at once") {
