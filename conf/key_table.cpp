@@ -178,11 +178,13 @@ void add_milter_keys(std::vector<KeySpec>& t) {
     t.push_back(int_key("milter.loglevel", "0", 0, 100, "libmilter debug level (smfi_setdbg).",
                         FIELD(m_milter.m_loglevel)));
     t.push_back(bool_key("milter.sendmail813", "false",
-                         "Sendmail 8.13 or earlier: do not ask for protocol steps it lacks.",
+                         "Always restore the header space the MTA strips (automatic when the MTA "
+                         "lacks SMFIP_HDR_LEADSPC).",
                          FIELD(m_milter.m_sendmail813)));
-    t.push_back(bool_key("milter.postfix", "false",
-                         "The MTA is Postfix: rely only on the macros Postfix sends.",
-                         FIELD(m_milter.m_postfix)));
+    t.push_back(bool_key(
+        "milter.postfix", "false",
+        "ENMA compatibility only: the queue id is read at MAIL FROM and again at end of message.",
+        FIELD(m_milter.m_postfix)));
     t.push_back(bool_key("milter.verbose", "false",
                          "Print the effective configuration at start-up (same as -v).",
                          FIELD(m_milter.m_verbose)));
