@@ -96,8 +96,16 @@ TEST_CASE("frames release their locals: nested chain of 100") {
     CHECK(Counted::live == 0);
 }
 
+// ASan and TSan instrument every call and so defeat the tail call that symmetric transfer
+// compiles to: under them the chain only checks values, at a depth any stack holds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr long kChainDepth = 1'000;
+#else
+constexpr long kChainDepth = 1'000'000;
+#endif
+
 TEST_CASE("symmetric transfer: a chain of 1,000,000 synchronous awaits does not grow the stack") {
-    CHECK(drive(deep(1'000'000)) == 1'000'000);
+    CHECK(drive(deep(kChainDepth)) == kChainDepth);
 }
 
 TEST_CASE("a task destroyed without being awaited frees its frame") {
