@@ -48,15 +48,13 @@ coro::Task<CheckReport> check_sidf(resolver::Resolver& resolver, const Sidfquery
     const sidf::SidfInput input = sidf_input(options, settings, ip);
     spf::SpfLimits limits = limits_for(settings);
     const sidf::SidfOutput output = co_await sidf::check_sender_id(resolver, input, limits);
-    co_return CheckReport{std::string(sidf::to_rfc5451_string(output.m_result)),
-                          output.m_identity, output.m_mechanism, output.m_reason,
-                          output.m_explanation};
+    co_return CheckReport{std::string(sidf::to_rfc5451_string(output.m_result)), output.m_identity,
+                          output.m_mechanism, output.m_reason, output.m_explanation};
 }
 
 }  // namespace
 
-coro::Task<CheckReport> check_address(resolver::Resolver& resolver,
-                                      const SidfqueryOptions& options,
+coro::Task<CheckReport> check_address(resolver::Resolver& resolver, const SidfqueryOptions& options,
                                       const CheckSettings& settings, resolver::IpAddress ip) {
     if (options.m_mode == QueryMode::spf) {
         CheckReport report = co_await check_spf(resolver, options, settings, ip);

@@ -31,8 +31,7 @@ struct CheckReport {
 };
 
 // check_address - run the check of `options.m_mode` for `ip` (loop thread).
-coro::Task<CheckReport> check_address(resolver::Resolver& resolver,
-                                      const SidfqueryOptions& options,
+coro::Task<CheckReport> check_address(resolver::Resolver& resolver, const SidfqueryOptions& options,
                                       const CheckSettings& settings, resolver::IpAddress ip);
 
 // result_word - "hardfail" for fail (as ENMA prints it), the RFC 7208 word otherwise.

@@ -12,28 +12,40 @@ namespace enma::app {
 namespace {
 
 // quoted - `text` in double quotes, for messages about an operand.
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string quoted(std::string_view text) {
+    return "\"" + std::string(text) + "\"";
+}
 
-// is_host_name - letters, digits, '-', '_' and dots in valid DNS lengths, and a last label
-// that is not all digits (so that "192.0.2.999" is a bad address, not a name to look up).
+// is_label - letters, digits, '-' and '_', not starting or ending with '-' (RFC 952/1123,
+// with the '_' that SRV-style names use).
+bool is_label(std::string_view label) {
+    const bool allowed = std::all_of(label.begin(), label.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    return allowed && !label.empty() && label.front() != '-' && label.back() != '-';
+}
+
+// is_host_name - labels as above within DNS lengths, and a last label that is not all digits
+// (so that "192.0.2.999" is a bad address, not a name to look up).
 bool is_host_name(std::string_view text) {
     if (!resolver::is_valid_query_name(text))
         return false;
-    const bool allowed = std::all_of(text.begin(), text.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    });
     if (text.ends_with('.'))
         text.remove_suffix(1);
-    const std::string_view last = text.substr(text.rfind('.') + 1);
-    const bool numeric = std::all_of(last.begin(), last.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c));
-    });
-    return allowed && !last.empty() && !numeric;
+    std::string_view label;
+    for (std::string_view rest = text; !rest.empty();) {
+        const std::size_t dot = rest.find('.');
+        label = rest.substr(0, dot);
+        if (!is_label(label))
+            return false;
+        rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    }
+    return !std::all_of(label.begin(), label.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // check_family - a literal of the family that -4 / -6 excluded is a usage error.
-void check_family(const resolver::IpAddress& address, std::string_view text,
-                  AddressFamily family) {
+void check_family(const resolver::IpAddress& address, std::string_view text, AddressFamily family) {
     if (family == AddressFamily::v4 && address.is_v6())
         throw UsageError("-4 was given, but " + quoted(text) + " is an IPv6 address");
     if (family == AddressFamily::v6 && address.is_v4())
@@ -109,8 +121,8 @@ private:
         const std::string_view name = arg.substr(0, equals);
         const bool inline_value = equals != std::string_view::npos;
         if (name == "helo") {
-            m_options.m_helo = inline_value ? std::string(arg.substr(equals + 1))
-                                            : value("--helo", "NAME", {});
+            m_options.m_helo =
+                inline_value ? std::string(arg.substr(equals + 1)) : value("--helo", "NAME", {});
             if (m_options.m_helo.empty())
                 throw UsageError("--helo needs a NAME");
         } else if (name == "help" && !inline_value) {
@@ -131,14 +143,29 @@ private:
 
     void flag(char letter) {
         switch (letter) {
-            case 's': m_options.m_mode = QueryMode::spf; break;
-            case 'm': m_options.m_mode = QueryMode::sidf_mfrom; break;
-            case 'p': m_options.m_mode = QueryMode::sidf_pra; break;
-            case '4': m_options.m_family = AddressFamily::v4; break;
-            case '6': m_options.m_family = AddressFamily::v6; break;
-            case 'v': m_options.m_verbose = true; break;
-            case 'h': m_options.m_help = true; break;
-            default: throw UsageError("unknown option -" + std::string(1, letter));
+            case 's':
+                m_options.m_mode = QueryMode::spf;
+                break;
+            case 'm':
+                m_options.m_mode = QueryMode::sidf_mfrom;
+                break;
+            case 'p':
+                m_options.m_mode = QueryMode::sidf_pra;
+                break;
+            case '4':
+                m_options.m_family = AddressFamily::v4;
+                break;
+            case '6':
+                m_options.m_family = AddressFamily::v6;
+                break;
+            case 'v':
+                m_options.m_verbose = true;
+                break;
+            case 'h':
+                m_options.m_help = true;
+                break;
+            default:
+                throw UsageError("unknown option -" + std::string(1, letter));
         }
     }
 
@@ -173,7 +200,9 @@ private:
 
 }  // namespace
 
-SidfqueryOptions parse_options(std::span<const std::string> args) { return Parser(args).run(); }
+SidfqueryOptions parse_options(std::span<const std::string> args) {
+    return Parser(args).run();
+}
 
 std::string usage_text() {
     return "Usage: sidfquery [-s|-m|-p] [-4|-6] [-v] [-c FILE] [-o KEY=VALUE]... [--helo NAME]\n"
@@ -204,9 +233,12 @@ std::string usage_text() {
 
 std::string_view to_string(QueryMode mode) noexcept {
     switch (mode) {
-        case QueryMode::spf: return "spf";
-        case QueryMode::sidf_mfrom: return "sidf/mfrom";
-        case QueryMode::sidf_pra: return "sidf/pra";
+        case QueryMode::spf:
+            return "spf";
+        case QueryMode::sidf_mfrom:
+            return "sidf/mfrom";
+        case QueryMode::sidf_pra:
+            return "sidf/pra";
     }
     return "?";
 }

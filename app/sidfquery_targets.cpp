@@ -11,9 +11,12 @@ namespace {
 
 std::vector<resolver::RrType> wanted_types(AddressFamily family) {
     switch (family) {
-        case AddressFamily::v4: return {resolver::RrType::a};
-        case AddressFamily::v6: return {resolver::RrType::aaaa};
-        case AddressFamily::any: break;
+        case AddressFamily::v4:
+            return {resolver::RrType::a};
+        case AddressFamily::v6:
+            return {resolver::RrType::aaaa};
+        case AddressFamily::any:
+            break;
     }
     return {resolver::RrType::a, resolver::RrType::aaaa};
 }

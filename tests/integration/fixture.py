@@ -11,13 +11,18 @@
 #   broken.example.        signed, then the RRSIG of www.broken.example. A is corrupted;
 #                          anchored by a trust anchor file (its DNSKEY)       -> bogus
 #   plain.example.         unsigned, under no anchor                          -> insecure
+#                          (sq.plain.example: sidfquery's policies, SIDFQUERY_RECORDS)
 #   18.198.in-addr.arpa.   unsigned reverse zone for PTR                      -> insecure
+#   check.example.         unsigned: enma-check's SPF, ADSP and a DKIM key made at start
+#                          (check_zone_text)                                  -> insecure
 # Variables: ENMA_IT_NSD_PORT, ENMA_IT_PROXY_PORT (+50 ms), ENMA_IT_BLACKHOLE_PORT (never
 # answers), ENMA_IT_PROXY_LOG (one "udp"/"tcp" line per proxied message), ENMA_IT_SIGNED_DS
-# (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory).
+# (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory),
+# ENMA_IT_DKIM_KEY (PEM private key of sel._domainkey.check.example).
 # Anything that cannot start is an error (exit status 1), never a skip. Only the standard
-# library is used; NSD and ldnsutils (ldns-keygen, ldns-signzone) must be installed.
+# library is used; NSD, ldnsutils (ldns-keygen, ldns-signzone) and openssl must be installed.
 # ENMA_IT_KEEP=1 keeps the temporary directory (zones, keys, nsd.log) for inspection.
+import base64
 import datetime
 import json
 import os
@@ -49,6 +54,21 @@ def split_strings(text, size=255):
     return " ".join('"' + text[i:i + size] + '"' for i in range(0, len(text), size))
 
 
+# sq.plain.example: the SPF and Sender ID policies tests/integration/sidfquery_test.cpp checks
+# sidfquery against (SPF: 198.18.1.0/28, 2001:db8:1::/64 and, via the include, 198.18.1.32/28;
+# mfrom: the same two networks, else softfail; pra: 198.18.1.16/28 and 2001:db8:1:1::/64, else
+# neutral), a host with two addresses of each family, and a HELO-dependent policy.
+SIDFQUERY_RECORDS = (
+    'sq TXT "v=spf1 ip4:198.18.1.0/28 ip6:2001:db8:1::/64 include:inc.sq.plain.example -all"\n'
+    'sq TXT "spf2.0/mfrom ip4:198.18.1.0/28 ip6:2001:db8:1::/64 ~all"\n'
+    'sq TXT "spf2.0/pra ip4:198.18.1.16/28 ip6:2001:db8:1:1::/64 ?all"\n'
+    'inc.sq TXT "v=spf1 ip4:198.18.1.32/28 -all"\n'
+    "hosts.sq A 198.18.1.20\nhosts.sq A 198.18.1.5\n"
+    "hosts.sq AAAA 2001:db8:2::1\nhosts.sq AAAA 2001:db8:1::5\n"
+    'heloq.sq TXT "v=spf1 exists:%{h}.ok.sq.plain.example -all"\n'
+    "relay.example.ok.sq A 127.0.0.2\n")
+
+
 def zone_texts():
     with open(os.path.join(HERE, "data", "dkim4096.txt")) as f:
         dkim = f.read().strip()
@@ -65,7 +85,8 @@ def zone_texts():
     broken = ("$ORIGIN broken.example.\n$TTL 300\n" + soa +
               'www A 198.18.2.10\ntxt TXT "intact"\n')
     plain = ("$ORIGIN plain.example.\n$TTL 300\n" + soa +
-             'www A 198.18.1.10\nbackup A 198.18.1.25\ntxt TXT "plain text"\n')
+             'www A 198.18.1.10\nbackup A 198.18.1.25\ntxt TXT "plain text"\n' +
+             SIDFQUERY_RECORDS)
     reverse = ("$ORIGIN 18.198.in-addr.arpa.\n$TTL 300\n"
                "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n"
                "@ NS ns.plain.example.\n"
@@ -110,6 +131,28 @@ def corrupt_rrsig(path, owner, covered):
         f.write("\n".join(lines))
 
 
+# check.example: what tests/integration/enma_check_test.cpp checks enma-check against. SPF
+# allows 198.18.3.25 only; ADSP says dkim=all; sel._domainkey holds the public half of an RSA
+# key made at start (openssl), whose private half the test signs with (dkimpy).
+def check_zone_text(directory):
+    """The check.example zone and the path of the DKIM private key it publishes."""
+    key = os.path.join(directory, "check-dkim.pem")
+    run_tool(["openssl", "genrsa", "-traditional", "-out", key, "2048"], directory)
+    result = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"],
+                            cwd=directory, capture_output=True)
+    if result.returncode != 0:
+        raise FixtureError(f"openssl pkey failed: {result.stderr.decode(errors='replace')}")
+    der = result.stdout
+    public = base64.b64encode(der).decode()
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    text = ("$ORIGIN check.example.\n$TTL 300\n" + soa +
+            "@ MX 10 mail\nmail A 198.18.3.25\n"
+            '@ TXT "v=spf1 ip4:198.18.3.25 -all"\n'
+            '_adsp._domainkey TXT "dkim=all"\n'
+            f'sel._domainkey TXT {split_strings("v=DKIM1; k=rsa; p=" + public)}\n')
+    return text, key
+
+
 def build_zones(directory):
     """Write and sign every zone; returns (zone files by name, anchor facts)."""
     files = {}
@@ -123,10 +166,15 @@ def build_zones(directory):
     files["signed.example"] += ".signed"
     files["broken.example"] += ".signed"
     corrupt_rrsig(files["broken.example"], "www.broken.example.", "A")
+    check_text, check_key = check_zone_text(directory)
+    files["check.example"] = os.path.join(directory, "check.example.zone")
+    with open(files["check.example"], "w") as f:
+        f.write(check_text)
     with open(os.path.join(directory, signed_key + ".ds")) as f:
         signed_ds = " ".join(f.read().split())
     anchors = {"ENMA_IT_SIGNED_DS": signed_ds,
-               "ENMA_IT_BROKEN_KEY_FILE": os.path.join(directory, broken_key + ".key")}
+               "ENMA_IT_BROKEN_KEY_FILE": os.path.join(directory, broken_key + ".key"),
+               "ENMA_IT_DKIM_KEY": check_key}
     return files, anchors
 
 

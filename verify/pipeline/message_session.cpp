@@ -9,9 +9,11 @@
 
 #include "coro/task_group.hpp"
 #include "resolver/query_budget.hpp"
+#include "verify/adsp/adsp_check.hpp"
 #include "verify/authres/authserv_id.hpp"
 #include "verify/dkim/dkim_verifier.hpp"
 #include "verify/dkim/key_lookup.hpp"
+#include "verify/message/address.hpp"
 #include "verify/sidf/sidf_check.hpp"
 #include "verify/spf/spf_check_host.hpp"
 
@@ -37,6 +39,9 @@ struct MessageState {
     // Kept by the message's thread for Sender ID's PRA.
     std::vector<sidf::HeaderField> m_pra_headers;
     std::unique_ptr<dkim::DkimVerifier> m_dkim;
+    // The DKIM verdicts, kept for ADSP; m_adsp is written by the second round of lookups.
+    std::vector<dkim::DkimResult> m_dkim_results;
+    std::optional<adsp::AdspOutput> m_adsp;
 };
 
 namespace {
@@ -86,6 +91,44 @@ coro::Task<void> run_key_lookup(std::shared_ptr<MessageState> state, std::size_t
                                 std::string selector, std::string domain) {
     auto key = co_await dkim::fetch_key(state->m_resolver, std::move(selector), std::move(domain));
     state->m_keys.insert_or_assign(index, std::move(key));
+}
+
+coro::Task<void> run_adsp(std::shared_ptr<MessageState> state, adsp::AdspInput input) {
+    auto output = co_await adsp::check_adsp(state->m_resolver, std::move(input));
+    state->m_adsp = std::move(output);
+}
+
+// Author - the From field's author domain and first address, or why there is none.
+struct Author {
+    std::string m_domain;
+    std::string m_address;
+    std::string m_error;
+};
+
+Author find_author(const std::vector<sidf::HeaderField>& headers) {
+    Author author;
+    const std::string* from = nullptr;
+    for (const auto& [name, value] : headers) {
+        if (!iequals(name, "From"))
+            continue;
+        if (from) {
+            author.m_error = "multiple From fields";
+            return author;
+        }
+        from = &value;
+    }
+    if (!from) {
+        author.m_error = "no From field";
+        return author;
+    }
+    const auto domain = message::author_domain(*from);
+    if (!domain.m_ok) {
+        author.m_error = "From: " + domain.m_error;
+        return author;
+    }
+    author.m_domain = domain.m_domain;
+    author.m_address = message::parse_address_list(*from).m_mailboxes.front().address();
+    return author;
 }
 
 std::string_view security_word(resolver::Security security) {
@@ -194,6 +237,7 @@ Verdict MessageSession::end_of_message() {
     add_spf_result(verdict);
     add_sidf_result(verdict);
     add_dkim_results(verdict);
+    add_adsp_result(verdict, started);
     verdict.m_header_value =
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
@@ -255,6 +299,7 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
     for (auto& [index, key] : m_state->m_keys)
         m_state->m_dkim->set_key(index, std::move(key));
     const auto signatures = m_state->m_dkim->finish();
+    m_state->m_dkim_results = signatures;
     if (signatures.empty()) {
         verdict.m_results.push_back({"dkim", "none", "", "", {}});
         return;
@@ -280,6 +325,32 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
                                {"header", "b", signature.m_header_b}};
         verdict.m_results.push_back(std::move(result));
     }
+}
+
+// add_adsp_result - RFC 5617 needs the DKIM verdicts, so its lookups are a second round on
+// the same group, under what is left of the message's deadline (none left: they are
+// cancelled at once and end as temperror).
+void MessageSession::add_adsp_result(Verdict& verdict,
+                                     std::chrono::steady_clock::time_point started) {
+    if (!m_settings->m_adsp)
+        return;
+    const Author author = find_author(m_state->m_pra_headers);
+    verify::AuthResult result{"dkim-adsp", "permerror", "", author.m_error, {}};
+    if (author.m_error.empty()) {
+        m_state->m_group->start(run_adsp(m_state, {author.m_domain, m_state->m_dkim_results}));
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        m_state->m_group->cancel_after(
+            std::max(m_settings->m_deadline - elapsed, std::chrono::milliseconds(0)));
+        m_state->m_group->wait();
+        verdict.m_deadline_expired = m_state->m_group->expired();
+        const auto output = m_state->m_adsp.value_or(
+            adsp::AdspOutput{adsp::AdspResult::temperror, "ADSP lookup did not finish", {}, {}});
+        result.m_result = std::string(to_string(output.m_result));
+        result.m_reason = output.m_reason;
+        result.m_properties.push_back({"header", "from", author.m_address});
+    }
+    verdict.m_results.push_back(std::move(result));
 }
 
 }  // namespace enma::pipeline

@@ -10,12 +10,15 @@
 //                   them, so they end as temperror), checks signatures on the calling
 //                   thread and returns the header to add, the forged ones to delete, and
 //                   everything the log record needs
+//                   (with dkimadsp.auth, ADSP needs the DKIM verdicts: its lookups are a
+//                   second round on the same group, under what is left of the deadline)
 //   abort()         cancels the lookups; the shared State lives until the last one is back
 //
 // Invariant: all methods but abort() are called from one thread, in the order above;
 // abort() may come at any point instead of end_of_message().
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -75,6 +78,7 @@ private:
     void add_spf_result(Verdict& verdict) const;
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);
+    void add_adsp_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
 
     coro::Scheduler& m_scheduler;
     std::shared_ptr<const AuthSettings> m_settings;

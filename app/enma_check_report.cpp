@@ -1,0 +1,65 @@
+// enma_check_report.cpp - the header line and the JSON object of enma-check.
+#include "app/enma_check_report.hpp"
+
+#include "verify/authres/auth_results.hpp"
+
+namespace enma::app {
+
+namespace {
+
+nlohmann::ordered_json result_json(const verify::AuthResult& result) {
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const auto& property : result.m_properties)
+        properties[property.m_ptype + "." + property.m_property] = property.m_value;
+    return {{"method", result.m_method},
+            {"result", result.m_result},
+            {"reason", result.m_reason},
+            {"comment", result.m_comment},
+            {"properties", properties}};
+}
+
+nlohmann::ordered_json dns_json(const pipeline::Verdict& verdict) {
+    return {{"queries", verdict.m_queries},
+            {"queries_refused", verdict.m_queries_refused},
+            {"secure", verdict.m_dns.m_secure},
+            {"insecure", verdict.m_dns.m_insecure},
+            {"bogus", verdict.m_dns.m_bogus},
+            {"unchecked", verdict.m_dns.m_unchecked},
+            {"failures", verdict.m_dns.m_failures},
+            {"eom_ms", verdict.m_eom_ms},
+            {"deadline_expired", verdict.m_deadline_expired}};
+}
+
+nlohmann::ordered_json envelope_json(const CheckEnvelope& envelope) {
+    return {{"ip", envelope.m_ip},
+            {"hostname", envelope.m_hostname},
+            {"helo", envelope.m_helo},
+            {"mail_from", envelope.m_mail_from},
+            {"rcpt", envelope.m_rcpts}};
+}
+
+}  // namespace
+
+std::string header_line(std::string_view authserv_id, const pipeline::Verdict& verdict,
+                        std::string_view fold) {
+    return "Authentication-Results: " +
+           verify::render_auth_results(authserv_id, verdict.m_results, fold);
+}
+
+nlohmann::ordered_json verdict_json(std::string_view authserv_id, const pipeline::Verdict& verdict,
+                                    const CheckEnvelope& envelope) {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const auto& result : verdict.m_results)
+        results.push_back(result_json(result));
+    // The header without folding: one line, easy to compare or grep.
+    const std::string header = verify::render_auth_results(authserv_id, verdict.m_results, " ");
+    return {{"authserv_id", authserv_id},
+            {"authentication_results", header},
+            {"envelope", envelope_json(envelope)},
+            {"header_from", verdict.m_header_from},
+            {"results", results},
+            {"forged_authentication_results", verdict.m_forged_indices},
+            {"dns", dns_json(verdict)}};
+}
+
+}  // namespace enma::app
