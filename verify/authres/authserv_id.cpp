@@ -1,6 +1,8 @@
 // authserv_id.cpp - CFWS-aware extraction of the authserv-id.
 #include "verify/authres/authserv_id.hpp"
 
+#include "verify/message/header_field.hpp"
+
 #include <cstddef>
 
 namespace enma::verify {
@@ -74,17 +76,6 @@ std::optional<std::string> read_value(std::string_view text, std::size_t pos) {
     return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 std::optional<std::string> parse_authserv_id(std::string_view header_value) {
@@ -98,7 +89,7 @@ std::optional<std::string> parse_authserv_id(std::string_view header_value) {
 
 bool is_own_authserv_id(std::string_view header_value, std::string_view ours) {
     const auto id = parse_authserv_id(header_value);
-    return id && iequals(*id, ours);
+    return id && message::iequals(*id, ours);
 }
 
 }  // namespace enma::verify

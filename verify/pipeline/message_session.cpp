@@ -1,6 +1,8 @@
 // message_session.cpp - starting each method's lookups at the right SMTP step, and the verdict.
 #include "verify/pipeline/message_session.hpp"
 
+#include "verify/message/header_field.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -46,20 +48,11 @@ struct MessageState {
 
 namespace {
 
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-
 // is_pra_field - the fields RFC 4407 looks at (Received and Return-Path only for ordering).
 bool is_pra_field(std::string_view name) {
     for (std::string_view field :
          {"from", "sender", "resent-from", "resent-sender", "received", "return-path"})
-        if (iequals(name, field))
+        if (message::iequals(name, field))
             return true;
     return false;
 }
@@ -109,7 +102,7 @@ Author find_author(const std::vector<sidf::HeaderField>& headers) {
     Author author;
     const std::string* from = nullptr;
     for (const auto& [name, value] : headers) {
-        if (!iequals(name, "From"))
+        if (!message::iequals(name, "From"))
             continue;
         if (from) {
             author.m_error = "multiple From fields";
@@ -186,7 +179,7 @@ void MessageSession::header(std::string_view name, std::string_view value) {
     m_header_bytes += name.size() + value.size();
     if (m_header_bytes > m_settings->m_max_header_bytes)
         return;
-    if (iequals(name, "Authentication-Results")) {
+    if (message::iequals(name, "Authentication-Results")) {
         ++m_ar_fields;
         if (verify::is_own_authserv_id(value, m_settings->m_authserv_id))
             m_forged.push_back(m_ar_fields);
@@ -242,7 +235,7 @@ Verdict MessageSession::end_of_message() {
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
     for (const auto& [name, value] : m_state->m_pra_headers)
-        if (iequals(name, "From")) {
+        if (message::iequals(name, "From")) {
             verdict.m_header_from = value;
             break;
         }

@@ -1,21 +1,13 @@
 // pra.cpp - PRA selection over header fields and a minimal single-mailbox reader.
 #include "verify/sidf/pra.hpp"
 
+#include "verify/message/header_field.hpp"
+
 #include <cctype>
 
 namespace enma::sidf {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 bool is_blank(std::string_view text) {
     for (char c : text)
@@ -36,7 +28,7 @@ std::string_view trim(std::string_view text) {
 std::vector<std::size_t> non_empty(const std::vector<HeaderField>& headers, std::string_view name) {
     std::vector<std::size_t> found;
     for (std::size_t i = 0; i < headers.size(); ++i)
-        if (iequals(headers[i].first, name) && !is_blank(headers[i].second))
+        if (message::iequals(headers[i].first, name) && !is_blank(headers[i].second))
             found.push_back(i);
     return found;
 }
@@ -44,7 +36,8 @@ std::vector<std::size_t> non_empty(const std::vector<HeaderField>& headers, std:
 // trace_between - a Received or Return-Path field strictly between two positions.
 bool trace_between(const std::vector<HeaderField>& headers, std::size_t from, std::size_t to) {
     for (std::size_t i = from + 1; i < to; ++i)
-        if (iequals(headers[i].first, "Received") || iequals(headers[i].first, "Return-Path"))
+        if (message::iequals(headers[i].first, "Received") ||
+            message::iequals(headers[i].first, "Return-Path"))
             return true;
     return false;
 }

@@ -1,6 +1,8 @@
 // sidf_record.cpp - spf2.0 version sections and Sender ID record selection.
 #include "verify/sidf/sidf_record.hpp"
 
+#include "verify/message/header_field.hpp"
+
 #include <cctype>
 
 #include "verify/spf/spf_record.hpp"
@@ -10,16 +12,6 @@ namespace enma::sidf {
 using spf::RecordSelection;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 // is_scope_name - scope = 1*( ALPHA / DIGIT / "-" / "_" / "." ) (a name; RFC 4406 3.1).
 bool is_scope_name(std::string_view name) {
@@ -45,7 +37,7 @@ std::optional<RecordVersion> parse_version(std::string_view text) {
         return version;
     }
     constexpr std::string_view kPrefix = "spf2.0/";
-    if (text.size() <= kPrefix.size() || !iequals(text.substr(0, kPrefix.size()), kPrefix))
+    if (text.size() <= kPrefix.size() || !message::iequals(text.substr(0, kPrefix.size()), kPrefix))
         return std::nullopt;
     const auto end = std::min(text.find(' '), text.size());
     std::string_view scopes = text.substr(kPrefix.size(), end - kPrefix.size());
@@ -54,8 +46,8 @@ std::optional<RecordVersion> parse_version(std::string_view text) {
         const auto name = scopes.substr(0, comma);
         if (!is_scope_name(name))
             return std::nullopt;
-        version.m_mfrom = version.m_mfrom || iequals(name, "mfrom");
-        version.m_pra = version.m_pra || iequals(name, "pra");
+        version.m_mfrom = version.m_mfrom || message::iequals(name, "mfrom");
+        version.m_pra = version.m_pra || message::iequals(name, "pra");
         if (comma == std::string_view::npos)
             break;
         scopes.remove_prefix(comma + 1);
