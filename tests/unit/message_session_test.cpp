@@ -72,6 +72,16 @@ TEST_CASE("SPF, Sender ID and DKIM results land in one header, forged A-R is mar
     CHECK_FALSE(verdict.m_deadline_expired);
 }
 
+TEST_CASE("a forged A-R hidden behind 5 MB of headers is still found") {
+    Fixture f;
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (int i = 0; i < 5; ++i)
+        headers.emplace_back("X-Padding", " " + std::string(1 << 20, 'x'));
+    headers.emplace_back("Authentication-Results", " mx.example.jp; spf=pass");
+    const auto verdict = f.run("192.0.2.1", "user@example.com", headers);
+    CHECK(verdict.m_forged_indices == std::vector<int>{1});
+}
+
 TEST_CASE("an unauthorized client fails SPF and Sender ID") {
     Fixture f;
     const auto verdict = f.run("198.51.100.7", "user@example.com", {{"From", " user@example.com"}});

@@ -175,15 +175,17 @@ void MessageSession::mail_from(std::string_view address) {
     m_state->m_group->start(run_spf(m_state, std::move(input), m_settings->m_spf_prefetch));
 }
 
+// header - forged A-R fields are noted whatever the size of the header, or a sender could
+// hide one behind megabytes of padding; only what is kept for verification is bounded.
 void MessageSession::header(std::string_view name, std::string_view value) {
-    m_header_bytes += name.size() + value.size();
-    if (m_header_bytes > m_settings->m_max_header_bytes)
-        return;
     if (message::iequals(name, "Authentication-Results")) {
         ++m_ar_fields;
         if (verify::is_own_authserv_id(value, m_settings->m_authserv_id))
             m_forged.push_back(m_ar_fields);
     }
+    m_header_bytes += name.size() + value.size();
+    if (m_header_bytes > m_settings->m_max_header_bytes)
+        return;
     if (is_pra_field(name))
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
     if (m_state->m_dkim) {
