@@ -156,6 +156,10 @@ void open_milter_socket(MilterService& service, const std::string& socket, int t
     if (smfi_settimeout(timeout_seconds) == MI_FAILURE)
         throw StartupError("milter.timeout: smfi_settimeout failed");
     smfi_setdbg(debug_level);
+    // libmilter's default packet limit is 64 KiB: a longer header field would make it drop the
+    // MTA connection, and with it the removal of a forged A-R. 1 MiB is the protocol's most.
+    constexpr std::size_t kMaxDataSize = 1024 * 1024 - 1;  // MILTER_MDS_1M (behind an FFR)
+    smfi_setmaxdatasize(kMaxDataSize);
     if (smfi_opensocket(true) == MI_FAILURE)
         throw StartupError("milter.socket: cannot listen on " + socket +
                            " (in use, or no permission?)");

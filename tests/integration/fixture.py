@@ -15,10 +15,14 @@
 #   18.198.in-addr.arpa.   unsigned reverse zone for PTR                      -> insecure
 #   check.example.         unsigned: enma-check's SPF, ADSP and a DKIM key made at start
 #                          (check_zone_text)                                  -> insecure
+#   interop.example.       unsigned: DKIM keys made at start for the OpenDKIM interop corpus
+#                          (interop_zone_text: rsa2048, rsa1024, ed25519) and SPF -> insecure
 # Variables: ENMA_IT_NSD_PORT, ENMA_IT_PROXY_PORT (+50 ms), ENMA_IT_BLACKHOLE_PORT (never
 # answers), ENMA_IT_PROXY_LOG (one "udp"/"tcp" line per proxied message), ENMA_IT_SIGNED_DS
 # (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory),
-# ENMA_IT_DKIM_KEY (PEM private key of sel._domainkey.check.example).
+# ENMA_IT_DKIM_KEY (PEM private key of sel._domainkey.check.example), ENMA_IT_INTEROP_RSA2048_KEY,
+# ENMA_IT_INTEROP_RSA1024_KEY, ENMA_IT_INTEROP_ED25519_KEY (PEM private keys of the selectors
+# rsa2048, rsa1024 and ed25519 at _domainkey.interop.example).
 # Anything that cannot start is an error (exit status 1), never a skip. Only the standard
 # library is used; NSD, ldnsutils (ldns-keygen, ldns-signzone) and openssl must be installed.
 # ENMA_IT_KEEP=1 keeps the temporary directory (zones, keys, nsd.log) for inspection.
@@ -153,6 +157,40 @@ def check_zone_text(directory):
     return text, key
 
 
+# interop.example: what tests/integration/interop_test.cpp checks OpenDKIM's signatures against
+# (tests/integration/interop_sign.py). SPF allows 198.18.4.25 only; rsa2048, rsa1024 and
+# ed25519._domainkey hold the public halves of keys made at start (openssl).
+def public_key_der(directory, key):
+    result = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"],
+                            cwd=directory, capture_output=True)
+    if result.returncode != 0:
+        raise FixtureError(f"openssl pkey failed: {result.stderr.decode(errors='replace')}")
+    return result.stdout
+
+
+def interop_zone_text(directory):
+    """The interop.example zone and the ENMA_IT_INTEROP_* variables naming its private keys."""
+    keys = {}
+    records = ""
+    for selector, generate in (("rsa2048", ["genrsa", "-traditional", "2048"]),
+                               ("rsa1024", ["genrsa", "-traditional", "1024"]),
+                               ("ed25519", ["genpkey", "-algorithm", "ed25519"])):
+        key = os.path.join(directory, f"interop-{selector}.pem")
+        run_tool(["openssl"] + generate[:1] + ["-out", key] + generate[1:], directory)
+        der = public_key_der(directory, key)
+        if selector == "ed25519":
+            record = "v=DKIM1; k=ed25519; p=" + base64.b64encode(der[-32:]).decode()
+        else:
+            record = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()
+        records += f"{selector}._domainkey TXT {split_strings(record)}\n"
+        keys[f"ENMA_IT_INTEROP_{selector.upper()}_KEY"] = key
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    text = ("$ORIGIN interop.example.\n$TTL 300\n" + soa +
+            "@ MX 10 mail\nmail A 198.18.4.25\n"
+            '@ TXT "v=spf1 ip4:198.18.4.25 -all"\n' + records)
+    return text, keys
+
+
 def build_zones(directory):
     """Write and sign every zone; returns (zone files by name, anchor facts)."""
     files = {}
@@ -170,11 +208,16 @@ def build_zones(directory):
     files["check.example"] = os.path.join(directory, "check.example.zone")
     with open(files["check.example"], "w") as f:
         f.write(check_text)
+    interop_text, interop_keys = interop_zone_text(directory)
+    files["interop.example"] = os.path.join(directory, "interop.example.zone")
+    with open(files["interop.example"], "w") as f:
+        f.write(interop_text)
     with open(os.path.join(directory, signed_key + ".ds")) as f:
         signed_ds = " ".join(f.read().split())
     anchors = {"ENMA_IT_SIGNED_DS": signed_ds,
                "ENMA_IT_BROKEN_KEY_FILE": os.path.join(directory, broken_key + ".key"),
                "ENMA_IT_DKIM_KEY": check_key}
+    anchors.update(interop_keys)
     return files, anchors
 
 
