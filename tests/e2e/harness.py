@@ -138,8 +138,9 @@ class Dns:
 class Enma:
     """The enma daemon in the foreground, JSON log records and stderr in one file."""
 
-    def __init__(self, binary, directory, dns, port=None, options=()):
+    def __init__(self, binary, directory, dns, port=None, options=(), config_file=None):
         self.binary = binary
+        self.config_file = config_file
         self.directory = directory
         self.dns = dns
         self.port = port or free_tcp_port()
@@ -168,6 +169,8 @@ class Enma:
             key, value = option.split("=", 1)
             base[key] = value
         args = [self.binary, "-f"]
+        if self.config_file:
+            args += ["-c", self.config_file]
         for key, value in base.items():
             args += ["-o", f"{key}={value}"]
         return args

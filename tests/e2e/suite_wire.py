@@ -3,12 +3,14 @@
 #
 # After every case enma must still be alive and verify the next message; at the end it must
 # have as many sockets open as before (no connection left behind) and exit cleanly on SIGTERM.
+import os
+import signal
 import socket
 import struct
 import time
 
 import milter_client as mc
-from harness import AUTHSERV_ID, BAD_IP, GOOD_IP, result_of
+from harness import AUTHSERV_ID, BAD_IP, GOOD_IP, Enma, result_of
 
 SENDER = "user@pass.e2e.example"
 FROM = ("From", " " + SENDER)  # values carry the leading blank (SMFIP_HDR_LEADSPC)
@@ -83,6 +85,47 @@ def run(failures, directory, dns, enma):
     big_body(failures, enma, dns)
     simultaneous(failures, enma, 2000)
     sockets_settle(failures, enma, baseline_sockets)
+    reload(failures, directory, dns, enma.binary)
+
+
+def wait_for_reload(enma, count, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        records = enma.records("reload")
+        if len(records) >= count:
+            return records[count - 1]
+        time.sleep(0.05)
+    return None
+
+
+def reload(failures, directory, dns, binary):
+    """SIGHUP: a good new file takes effect for new messages; a bad one is refused, old kept."""
+    path = os.path.join(directory, "reload.conf")
+    with open(path, "w") as f:
+        f.write("# ENMA 1.x spelling off\nauthresult.spf_hardfail: false\n")
+    enma = Enma(binary, directory, dns, config_file=path).start()
+    try:
+        check_verified(failures, "reload: before", send_message(enma, [FROM], ip=BAD_IP),
+                       spf="fail")
+        with open(path, "w") as f:
+            f.write("authresult.spf_hardfail: true\n")
+        enma.process.send_signal(signal.SIGHUP)
+        record = wait_for_reload(enma, 1)
+        failures.equal(record and record.get("status"), "ok", "[reload] good file accepted")
+        check_verified(failures, "reload: after", send_message(enma, [FROM], ip=BAD_IP),
+                       spf="hardfail")
+        with open(path, "w") as f:
+            f.write("authresult.spf_hardfail: maybe\n")
+        enma.process.send_signal(signal.SIGHUP)
+        record = wait_for_reload(enma, 2)
+        failures.equal(record and record.get("status"), "kept previous configuration",
+                       "[reload] bad file refused")
+        failures.check("authresult.spf_hardfail" in str(record and record.get("error")),
+                       "[reload] the error names the key", str(record))
+        check_verified(failures, "reload: kept", send_message(enma, [FROM], ip=BAD_IP),
+                       spf="hardfail")
+    finally:
+        failures.equal(enma.stop(), 0, "[reload] enma exit status after SIGTERM")
 
 
 def negotiation(failures, enma):
