@@ -4,6 +4,7 @@
 # After every case enma must still be alive and verify the next message; at the end it must
 # have as many sockets open as before (no connection left behind) and exit cleanly on SIGTERM.
 import os
+import pwd
 import signal
 import socket
 import struct
@@ -86,6 +87,36 @@ def run(failures, directory, dns, enma):
     simultaneous(failures, enma, 2000)
     sockets_settle(failures, enma, baseline_sockets)
     reload(failures, directory, dns, enma.binary)
+    daemon_duties(failures, directory, dns, enma.binary)
+
+
+def status_ids(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return [int(v) for v in line.split()[1:]]
+    return []
+
+
+def daemon_duties(failures, directory, dns, binary):
+    """milter.user, milter.pidfile and milter.chdir: bound as root, then run as the user."""
+    nobody = pwd.getpwnam("nobody")
+    pidfile = os.path.join(directory, "run", "enma", "enma.pid")
+    os.chmod(directory, 0o755)  # the user must reach the pid file's directory
+    enma = Enma(binary, directory, dns, options=(
+        "milter.user=nobody", f"milter.pidfile={pidfile}", "milter.chdir=/")).start()
+    try:
+        failures.equal(status_ids(enma.pid(), "Uid"), [nobody.pw_uid] * 4, "[daemon] runs as nobody")
+        failures.equal(status_ids(enma.pid(), "Gid"), [nobody.pw_gid] * 4,
+                       "[daemon] with nobody's group")
+        failures.equal(os.readlink(f"/proc/{enma.pid()}/cwd"), "/", "[daemon] milter.chdir")
+        with open(pidfile) as f:
+            failures.equal(int(f.read()), enma.pid(), "[daemon] pid file holds the pid")
+        failures.equal(os.stat(pidfile).st_uid, nobody.pw_uid, "[daemon] pid file owned by nobody")
+        check_verified(failures, "daemon: as nobody", send_message(enma, [FROM]))
+    finally:
+        failures.equal(enma.stop(), 0, "[daemon] exit status after SIGTERM")
+    failures.check(not os.path.exists(pidfile), "[daemon] pid file removed at exit")
 
 
 def wait_for_reload(enma, count, timeout=30.0):
