@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# interop_sign.py - the OpenDKIM half of the DKIM interoperability corpus, made at test time.
+# interop_sign.py - the DKIM interoperability corpus (OpenDKIM and dkimpy), made at test time.
 #
 #   interop_sign.py sign OUTDIR RSA2048_KEY RSA1024_KEY ED25519_KEY
 #       Runs Debian's `opendkim` as a signing milter (one instance per canonicalization and
@@ -12,13 +12,18 @@
 #       for l= cases, NAME.append.eml (text after l=) and NAME.cut.eml (body shorter than l=);
 #       and mislabelled.eml, an RSA key signing under SignatureAlgorithm ed25519-sha256.
 #       Keys live at rsa2048/rsa1024/ed25519._domainkey.interop.example (fixture.py).
+#   interop_sign.py dkimpy-sign OUTDIR RSA2048_KEY RSA1024_KEY ED25519_KEY
+#       The same case list signed by dkimpy (Debian python3-dkim) with the same keys, plus
+#       "three" (three signatures, three c=) and "identity" (i= on a subdomain); the same
+#       tampered copies (dkimpy_cases; docs/dkim.md, "The dkimpy half").
 #   interop_sign.py dkimpy NSD_PORT FILE...
 #       Verifies each FILE with dkimpy (Debian python3-dkim), the keys read from NSD on
 #       127.0.0.1 over TCP (python3-dnspython); prints "FILE: pass fail ..." per file, one word
 #       per DKIM-Signature, top first.
 #   interop_sign.py opendkim NSD_PORT FILE...
 #       The same with OpenDKIM itself as the verifier (`opendkim` in Mode v, its libunbound
-#       forwarding interop.example to NSD), read from the Authentication-Results it adds.
+#       forwarding interop.example to NSD), read from the Authentication-Results it adds
+#       ("none" when it adds no dkim= result).
 #
 # Found with OpenDKIM 2.11.0~beta2 (Debian 12), see docs/dkim.md: Ed25519 signatures made with
 # simple header canonicalization verify nowhere, OpenDKIM included; under relaxed body
@@ -335,6 +340,72 @@ def sign_all(out, keys):
             process.stop()
 
 
+# The dkimpy half: the same cases, signed by dkimpy (Debian python3-dkim) with the same keys.
+# Who signs, in order (each new signature goes on top, as with OpenDKIM): the From user picks it.
+DKIMPY_SIGNERS = {"rsa": ["rsa2048"], "small": ["rsa1024"], "two": ["rsa2048", "rsa1024"],
+                  "mixed": ["rsa2048", "ed25519"], "ed": ["ed25519"],
+                  "three": ["rsa2048", "ed25519", "rsa1024"]}
+# Folded and repeated headers, all signed: Received twice (dkimpy leaves it out by default),
+# Cc twice plus once more than it occurs and Reply-To, From over-signed (dkimpy's FROZEN).
+FOLDED_H = [b"from", b"to", b"subject", b"date", b"message-id", b"received", b"received",
+            b"cc", b"cc", b"cc", b"reply-to", b"from"]
+
+
+def dkimpy_cases():
+    """name: (From user, canonicalization, headers, body, options, dkimpy sign() arguments)."""
+    c = {}
+    for name, (user, canon, headers, body, options) in cases().items():
+        extra = {}
+        if name.startswith(("folded-", "lf-")):
+            extra["include_headers"] = FOLDED_H
+        if name.startswith("unterminated-"):
+            # dkimpy keeps one space of an unterminated last line's trailing WSP under relaxed
+            # body canonicalization (RFC 6376 3.4.4 drops it): none here (docs/dkim.md).
+            body = b"no final CRLF"
+        if "l" in options:
+            extra["length"] = True
+        c[name] = (user, canon, headers, body, options, extra)
+    # Three signatures, each with its own c=; i= on a subdomain of d=.
+    c["three"] = ("three", ["simple/simple", "relaxed/simple", "simple/relaxed"],
+                  base_headers("three", b" dkimpy three"), HELLO + SPACES, (), {})
+    c["identity"] = ("rsa", "relaxed/relaxed", base_headers("rsa"), HELLO, (),
+                     {"identity": b"user@mail." + DOMAIN.encode()})
+    return c
+
+
+def dkimpy_key(path):
+    """What dkimpy's sign() takes: PEM for RSA, the base64 seed for Ed25519."""
+    from cryptography.hazmat.primitives import serialization
+    with open(path, "rb") as f:
+        pem = f.read()
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not hasattr(key, "key_size"):
+        import base64
+        return base64.b64encode(key.private_bytes(serialization.Encoding.Raw,
+                                                  serialization.PrivateFormat.Raw,
+                                                  serialization.NoEncryption()))
+    return pem
+
+
+def dkimpy_sign_all(out, keys):
+    import dkim
+    secrets = {selector: dkimpy_key(path) for selector, path in keys.items()}
+    for name, (user, canon, headers, body, options, extra) in dkimpy_cases().items():
+        message = render(headers, body, False)
+        canons = canon if isinstance(canon, list) else [canon] * len(DKIMPY_SIGNERS[user])
+        for selector, one in zip(DKIMPY_SIGNERS[user], canons):
+            signer = dkim.DKIM(message, signature_algorithm=b"ed25519-sha256"
+                               if selector == "ed25519" else b"rsa-sha256")
+            signer.should_not_sign.discard(b"received")
+            field = signer.sign(selector.encode(), DOMAIN.encode(), secrets[selector],
+                                canonicalize=tuple(x.encode() for x in one.split("/")),
+                                **extra)
+            message = field + message
+        signed = message.replace(b"\r\n", b"\n") if "lf" in options else message
+        write(out, name, signed)
+        tampered(name, signed, body, options, out)
+
+
 def dkimpy_verify(port, paths):
     """For each file, "FILE: RESULT..." with "pass" or "fail" per DKIM-Signature, top first."""
     import dkim
@@ -378,7 +449,8 @@ def opendkim_verify(port, paths):
                                  body.replace(b"\n", b"\r\n"), b"rcpt@example.net")
             reports = b" ".join(value for name, value in result
                                 if name == b"Authentication-Results")
-            words = re.findall(rb"\bdkim=(\w+)", reports)
+            # "none": OpenDKIM added no dkim= result (nor any Authentication-Results).
+            words = re.findall(rb"\bdkim=(\w+)", reports) or [b"none"]
             print(path + ":" + "".join(" " + word.decode() for word in words))
     finally:
         verifier.stop()
@@ -390,13 +462,17 @@ def main(argv):
         os.makedirs(argv[2], exist_ok=True)
         sign_all(argv[2], {"rsa2048": argv[3], "rsa1024": argv[4], "ed25519": argv[5]})
         return 0
+    if len(argv) == 6 and argv[1] == "dkimpy-sign":
+        os.makedirs(argv[2], exist_ok=True)
+        dkimpy_sign_all(argv[2], {"rsa2048": argv[3], "rsa1024": argv[4], "ed25519": argv[5]})
+        return 0
     if len(argv) >= 4 and argv[1] == "dkimpy":
         dkimpy_verify(int(argv[2]), argv[3:])
         return 0
     if len(argv) >= 4 and argv[1] == "opendkim":
         opendkim_verify(int(argv[2]), argv[3:])
         return 0
-    print("usage: interop_sign.py sign OUTDIR RSA2048 RSA1024 ED25519 | "
+    print("usage: interop_sign.py sign|dkimpy-sign OUTDIR RSA2048 RSA1024 ED25519 | "
           "interop_sign.py dkimpy|opendkim NSD_PORT FILE...", file=sys.stderr)
     return 2
 
