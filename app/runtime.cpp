@@ -6,7 +6,9 @@
 #include "app/settings.hpp"
 #include "conf/config_render.hpp"
 #include "coro/sync_wait.hpp"
+#include "resolver/caching_resolver.hpp"
 #include "resolver/unbound_resolver.hpp"
+#include "verify/dkim/public_key_cache.hpp"
 
 namespace enma::app {
 
@@ -27,6 +29,13 @@ coro::Task<resolver::UnboundResolver*> create_on_loop(coro::Scheduler& scheduler
     co_return new resolver::UnboundResolver(scheduler, options);
 }
 
+// key_cache - the parsed DKIM keys outlive a reload: they depend on nothing configurable.
+std::shared_ptr<dkim::PublicKeyCache> key_cache(const std::shared_ptr<const Runtime>& previous) {
+    if (previous && previous->m_auth && previous->m_auth->m_dkim_options.m_key_cache)
+        return previous->m_auth->m_dkim_options.m_key_cache;
+    return std::make_shared<dkim::PublicKeyCache>();
+}
+
 }  // namespace
 
 bool Runtime::is_excluded(const resolver::IpAddress& address) const {
@@ -42,20 +51,24 @@ std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& sched
     resolver::UnboundResolver* raw =
         scheduler.on_loop_thread() ? new resolver::UnboundResolver(scheduler, options)
                                    : coro::sync_wait(scheduler, create_on_loop(scheduler, options));
-    return std::shared_ptr<resolver::Resolver>(raw, [&scheduler](resolver::Resolver* resolver) {
+    std::shared_ptr<resolver::Resolver> unbound(raw, [&scheduler](resolver::Resolver* resolver) {
         if (scheduler.on_loop_thread())
             delete resolver;
         else
             scheduler.post([resolver] { delete resolver; });
     });
+    // Hot names (a domain's SPF record, its DKIM key) are answered on the loop thread, without
+    // a round trip through libunbound's worker thread for each cache hit.
+    return std::make_shared<resolver::CachingResolver>(scheduler, std::move(unbound));
 }
 
 std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,
                                              const std::shared_ptr<const Runtime>& previous) {
     auto runtime = std::make_shared<Runtime>();
     runtime->m_resolver_key = resolver_key(config);
-    runtime->m_auth =
-        std::make_shared<const pipeline::AuthSettings>(auth_settings(config, local_host_name()));
+    auto auth = auth_settings(config, local_host_name());
+    auth.m_dkim_options.m_key_cache = key_cache(previous);
+    runtime->m_auth = std::make_shared<const pipeline::AuthSettings>(std::move(auth));
     if (previous && previous->m_resolver_key == runtime->m_resolver_key)
         runtime->m_resolver = previous->m_resolver;
     else

@@ -33,8 +33,8 @@ struct Runtime {
 std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,
                                              const std::shared_ptr<const Runtime>& previous);
 
-// make_unbound_resolver - an UnboundResolver created and destroyed on the loop thread, as it
-// requires, whatever thread releases the last reference.
+// make_unbound_resolver - a CachingResolver in front of an UnboundResolver, both created and
+// destroyed on the loop thread as they require, whatever thread releases the last reference.
 std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& scheduler,
                                                           const conf::Config& config);
 

@@ -46,6 +46,10 @@ void TaskGroup::cancel() {
 }
 
 void TaskGroup::cancel_after(Scheduler::Duration delay) {
+    // The deadline covers what has been started; with everything finished already (the
+    // usual end of message on a warm cache) the loop need not be woken to find that out.
+    if (pending() == 0)
+        return;
     m_scheduler.post([self = shared_from_this(), delay] {
         // Nothing pending: no timer, so an idle group leaves nothing on the loop.
         if (self->pending() == 0 || self->m_deadline)

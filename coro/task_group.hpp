@@ -41,6 +41,8 @@ public:
     // cancel - request cancellation of every lookup that listens to token() (any thread).
     void cancel();
     // cancel_after - cancel when `delay` has passed, unless everything finished (any thread).
+    // With nothing pending at the call it does nothing at all (no post, no wake-up): call it
+    // after the last start(), as end-of-message does.
     void cancel_after(Scheduler::Duration delay);
     // token - the group's cancellation; read it only on the loop thread.
     CancelToken token() const { return m_source.token(); }

@@ -140,3 +140,24 @@ TEST_CASE("a million empty lines are held as a count, then collapse") {
     CHECK(out == "x\r\n");
     CHECK(c.total_length() == 3);
 }
+
+TEST_CASE("bodies larger than the output buffer: same bytes whatever the chunks, few sink calls") {
+    std::string body;
+    for (int i = 0; i < 3000; ++i)
+        body += (i % 7 == 0 ? std::string(40000, i % 2 ? ' ' : 'w') : "word  \tword ") +
+                (i % 5 == 0    ? "\r\n"
+                 : i % 11 == 0 ? "\r\n\r\n  \r\n"
+                               : "");
+    body += "\r\n\r\n";
+    for (auto c : {simple, relaxed}) {
+        const std::string whole = canon(c, body);
+        CHECK(canon(c, body, 7) == whole);
+        CHECK(canon(c, body, 65535) == whole);
+        std::size_t calls = 0;
+        BodyCanonicalizer canonicalizer(c, [&](std::string_view) { ++calls; });
+        canonicalizer.add(body);
+        canonicalizer.finish();
+        CHECK(canonicalizer.total_length() == whole.size());
+        CHECK(calls * 1024 < whole.size());  // large spans, not a call per line or byte
+    }
+}

@@ -82,3 +82,18 @@ TEST_CASE("cancel() (an abort) ends every lookup promptly") {
     CHECK(cancelled.load() == 10);
     CHECK(expired.load() == 0);
 }
+
+TEST_CASE("cancel_after with everything finished arms no deadline") {
+    Scheduler scheduler(Scheduler::Options{true});
+    scheduler.start();
+    auto group = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    group->start(nap(scheduler, 1ms, {}, expired, cancelled));
+    group->wait();
+    group->cancel_after(1s);  // nothing pending: returns without posting
+    group->wait();
+    scheduler.stop();
+    CHECK_FALSE(group->expired());
+    CHECK(expired.load() == 1);
+    CHECK(scheduler.pending_timers() == 0);
+}

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "verify/dkim/public_key.hpp"
+#include "verify/dkim/public_key_cache.hpp"
 #include "verify/message/canonicalization.hpp"
 
 namespace enma::dkim {
@@ -47,7 +48,7 @@ struct DkimVerifier::Entry {
 };
 
 DkimVerifier::DkimVerifier(DkimOptions options, std::int64_t now)
-    : m_options(options), m_now(now) {}
+    : m_options(std::move(options)), m_now(now) {}
 
 DkimVerifier::~DkimVerifier() = default;
 
@@ -180,7 +181,9 @@ void DkimVerifier::evaluate(Entry& entry, const Index& index) {
     result.m_key_testing = key.m_testing;
     if (auto problem = key_problem(entry.m_sig, key))
         return entry.decide(DkimResultCode::permerror, std::move(*problem));
-    auto public_key = PublicKey::load(key.m_key_type, key.m_public_key);
+    auto public_key = m_options.m_key_cache
+                          ? m_options.m_key_cache->load(key.m_key_type, key.m_public_key)
+                          : PublicKey::load(key.m_key_type, key.m_public_key);
     if (!public_key)
         return entry.decide(DkimResultCode::permerror, "invalid public key");
     result.m_key_bits = public_key->bits();

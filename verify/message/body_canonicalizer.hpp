@@ -2,9 +2,13 @@
 //
 // Feed the body in chunks split anywhere (inside CRLF, inside a run of WSP); the canonical
 // bytes go to the sink as they become final. Invariants:
-//  - Nothing is buffered but a count: line ends at the current end of input are held back as
-//    a number (m_pending_crlf) until a later byte proves they are not trailing empty lines,
-//    and a WSP run is held as one flag (relaxed) until a non-WSP byte follows on that line.
+//  - Nothing of the input is kept but a count and two flags: line ends at the current end of
+//    input are held back as a number (m_pending_crlf) until a later byte proves they are not
+//    trailing empty lines, a WSP run is held as one flag (relaxed) until a non-WSP byte
+//    follows on that line, and a CR at the end of a chunk waits for the next byte.
+//  - Output is gathered in one bounded buffer and handed to the sink in spans of up to
+//    kBufferSize bytes, at the latest when add() returns: a hash is fed in large updates,
+//    not byte by byte.
 //  - Bare LF is a line end and becomes CRLF; a CR not followed by LF is an ordinary byte.
 //  - With a limit (the l= tag) at most `limit` canonical bytes reach the sink; total_length()
 //    still counts every canonical byte, so a verifier can see whether l= covered the body.
@@ -12,8 +16,10 @@
 //    is "CRLF"); relaxed ends with one CRLF unless the canonical body is empty.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +31,7 @@ namespace enma::message {
 class BodyCanonicalizer {
 public:
     using Sink = std::function<void(std::string_view)>;
+    static constexpr std::size_t kBufferSize = 16384;
 
     BodyCanonicalizer(Canonicalization canon, Sink sink,
                       std::optional<std::uint64_t> limit = std::nullopt);
@@ -40,11 +47,12 @@ public:
     std::uint64_t hashed_length() const noexcept { return m_hashed; }
 
 private:
-    void put(char c);
-    void line_end();
-    void content(char c);
+    void content(const char* begin, const char* end);
+    void relaxed_content(const char* begin, const char* end);
+    void line_end() noexcept;
     void flush_pending_lines();
-    void emit(std::string_view bytes);
+    void write(const char* bytes, std::size_t size);
+    void deliver(std::string_view bytes);
     void drain();
 
     Canonicalization m_canon;
@@ -56,7 +64,8 @@ private:
     std::uint64_t m_pending_crlf = 0;
     std::uint64_t m_total = 0;
     std::uint64_t m_hashed = 0;
-    std::string m_out;  // bytes waiting to go to the sink (bounded; flushed per add())
+    std::unique_ptr<char[]> m_out;  // kBufferSize bytes; the first m_used wait for the sink
+    std::size_t m_used = 0;         // drained when full and at the end of every add()
 };
 
 }  // namespace enma::message

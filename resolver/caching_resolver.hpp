@@ -1,0 +1,72 @@
+// caching_resolver.hpp - answers kept on the loop thread, in front of the shared resolver.
+//
+// libunbound answers even a cache hit through its worker thread: a pipe write, a thread
+// wake-up and a pipe read per query, each way. The same few names (a domain's SPF record,
+// its DKIM key) come back in message after message, so the daemon keeps their answers here
+// and serves them without leaving the loop thread.
+//
+// Invariants:
+//  - Loop thread only, like every Resolver: no lock.
+//  - Only proven outcomes are kept: NOERROR with data, NODATA and NXDOMAIN, each with its
+//    DNSSEC state (a bogus answer is SERVFAIL and so never kept). SERVFAIL, timeouts,
+//    cancellations and local errors always go to the inner resolver again.
+//  - TTLs are honoured: an answer is served until its TTL has run out on the scheduler's
+//    clock, with m_ttl counting down as it would from unbound's cache; a TTL of 0 is not
+//    cached. The key is the name exactly as asked plus the type, so the answer (its
+//    canonical name included) is the one the inner resolver gave for that question.
+//  - A cancelled token is never answered from the cache: the inner resolver decides, as if
+//    the cache were not there.
+//  - Bounded: at most `capacity` answers, the least recently used dropped first.
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "coro/scheduler.hpp"
+#include "resolver/resolver.hpp"
+
+namespace enma::resolver {
+
+class CachingResolver : public Resolver {
+public:
+    static constexpr std::size_t kDefaultCapacity = 4096;
+
+    CachingResolver(coro::Scheduler& scheduler, std::shared_ptr<Resolver> inner,
+                    std::size_t capacity = kDefaultCapacity);
+
+    std::size_t size() const noexcept { return m_lru.size(); }
+    std::size_t hits() const noexcept { return m_hits; }
+
+protected:
+    coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) override;
+
+private:
+    struct Entry {
+        std::string m_key;
+        Answer m_answer;
+        coro::Scheduler::TimePoint m_expires;
+    };
+    using List = std::list<Entry>;  // most recently used first
+
+    // find - a live answer for `key` with its TTL counted down; drops an expired one.
+    std::optional<Answer> find(const std::string& key);
+    void store(std::string key, const Answer& answer);
+    void erase(List::iterator it);
+
+    coro::Scheduler& m_scheduler;
+    std::shared_ptr<Resolver> m_inner;
+    std::size_t m_capacity;
+    List m_lru;
+    std::unordered_map<std::string_view, List::iterator> m_index;  // views of m_lru's keys
+    std::size_t m_hits = 0;
+};
+
+// is_cacheable - a proven outcome with a TTL: NOERROR, NODATA or NXDOMAIN, m_ttl > 0.
+bool is_cacheable(const Answer& answer) noexcept;
+
+}  // namespace enma::resolver
