@@ -11,6 +11,18 @@
 # Each NAME.eml has a NAME.env beside it (bench/milterload/corpus.hpp documents the keys):
 # client 198.18.0.25 (mail.bench.example), MAIL FROM user@bench.example, which SPF and
 # Sender ID pass because bench.example's SPF record allows 198.18.0.0/24 (bench/dns.py).
+# With --cold N, --worst N and --huge MB it also makes the corpora of the DNS-bound and memory
+# scenarios, and DIR/zone-extra.txt: their records, relative to bench.example (bench/dns.py
+# appends it to the zone):
+#   DIR/cold   N messages, each from its own domain cI.bench.example (SPF record, the s1 key
+#              as s1._domainkey.cI, ADSP), so every message misses every cache (S3-cold)
+#   DIR/worst  N copies of the ENMA paper's worst-case message, each with its own names (S4):
+#              MAIL FROM user@wI: "v=spf1 mx:m0.wI ... mx:m9.wI -all", each mJ.wI with 10 MX
+#              hosts hK.mJ.wI, each with an A record (1 + 10 + 100 = 111 queries, the client
+#              matching none); From: user@pI, "spf2.0/pra" built the same way (111), 10
+#              DKIM-Signatures with selectors k0..k9 at pI (10 keys), _adsp._domainkey.pI (1):
+#              233 queries per message
+#   DIR/huge   one message with a body of MB megabytes, signed once (memory)
 # Needs python3-dkim (Debian), hence /usr/bin/python3, and openssl.
 import argparse
 import base64
@@ -56,8 +68,8 @@ def body_text(size, rng):
     return "\r\n".join(lines) + "\r\n"
 
 
-def message_bytes(index, size, rng):
-    headers = (f"From: Bench User <user@{DOMAIN}>\r\n"
+def message_bytes(index, size, rng, author=DOMAIN):
+    headers = (f"From: Bench User <user@{author}>\r\n"
                f"To: postmaster@{DOMAIN}\r\n"
                f"Subject: benchmark message {index}\r\n"
                "Date: Fri, 27 Nov 2026 12:00:00 +0000\r\n"
@@ -68,14 +80,88 @@ def message_bytes(index, size, rng):
     return (headers + "\r\n" + body_text(max(size - head_size, 0), rng)).encode()
 
 
-def sign(message, keys, signatures):
-    for selector in SELECTORS[:signatures]:
-        with open(os.path.join(keys, selector + ".pem"), "rb") as f:
+def sign(message, keys, signatures, domain=DOMAIN, selectors=None, key_of=None):
+    for selector in (selectors or SELECTORS[:signatures]):
+        with open(os.path.join(keys, (key_of or selector) + ".pem"), "rb") as f:
             private = f.read()
-        field = dkim.sign(message, selector.encode(), DOMAIN.encode(), private,
+        field = dkim.sign(message, selector.encode(), domain.encode(), private,
                           canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
         message = field + message
     return message
+
+
+def envelope(mail_from):
+    return ENVELOPE.replace("user@bench.example", mail_from)
+
+
+def write_message(directory, name, message, mail_from):
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, name + ".eml"), "wb") as f:
+        f.write(message)
+    with open(os.path.join(directory, name + ".env"), "w") as f:
+        f.write(envelope(mail_from))
+
+
+def key_text(keys):
+    with open(os.path.join(keys, "s1.txt")) as f:
+        return " ".join('"' + part + '"' for part in split255(f.read().strip()))
+
+
+def split255(text):
+    return [text[i:i + 255] for i in range(0, len(text), 255)]
+
+
+def make_cold(directory, keys, count, rng):
+    """count messages, one sender domain each: cI.bench.example."""
+    records = []
+    key = key_text(keys)
+    for index in range(count):
+        domain = f"c{index}.{DOMAIN}"
+        message = sign(message_bytes(index, 4 * 1024, rng, author=domain), keys, 1,
+                       domain=domain, selectors=["s1"], key_of="s1")
+        write_message(os.path.join(directory, "cold"), f"m{index:04}", message,
+                      f"user@{domain}")
+        records.append(f'c{index} TXT "v=spf1 ip4:198.18.0.0/24 -all"\n'
+                       f"s1._domainkey.c{index} TXT {key}\n"
+                       f'_adsp._domainkey.c{index} TXT "dkim=unknown"\n')
+    return records
+
+
+def mx_tree(owner, version):
+    """owner's record with 10 mx terms, 10 MX hosts each, every host with an A record."""
+    terms = " ".join(f"mx:m{j}.{owner}.{DOMAIN}" for j in range(10))
+    records = [f'{owner} TXT "{version} {terms} -all"\n']
+    for j in range(10):
+        for k in range(10):
+            records.append(f"m{j}.{owner} MX {k} h{k}.m{j}.{owner}\n"
+                           f"h{k}.m{j}.{owner} A 198.51.{j}.{k + 1}\n")
+    return records
+
+
+def make_worst(directory, keys, count, rng):
+    """count worst-case messages (233 queries each), each with its own names."""
+    records = []
+    key = key_text(keys)
+    selectors = [f"k{j}" for j in range(10)]
+    for index in range(count):
+        author = f"p{index}.{DOMAIN}"
+        message = sign(message_bytes(index, 4 * 1024, rng, author=author), keys, 10,
+                       domain=author, selectors=selectors, key_of="s1")
+        write_message(os.path.join(directory, "worst"), f"m{index:03}", message,
+                      f"user@w{index}.{DOMAIN}")
+        records += mx_tree(f"w{index}", "v=spf1") + mx_tree(f"p{index}", "spf2.0/pra")
+        records += [f"{s}._domainkey.p{index} TXT {key}\n" for s in selectors]
+        records.append(f'_adsp._domainkey.p{index} TXT "dkim=unknown"\n')
+    return records
+
+
+def make_huge(directory, keys, megabytes, rng):
+    """One message with a body of `megabytes` MB (a repeated block: dkimpy is slow on more)."""
+    block = body_text(64 * 1024, rng)
+    body = block * (megabytes * 16)
+    headers = message_bytes(0, 0, rng).split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+    message = sign(headers.replace(b"bench-0-0", b"bench-huge") + body.encode(), keys, 1)
+    write_message(os.path.join(directory, "huge"), "m000", message, "user@bench.example")
 
 
 ENVELOPE = ("client_addr 198.18.0.25\nclient_name mail.bench.example\n"
@@ -87,6 +173,9 @@ def main():
     parser = argparse.ArgumentParser(description="make the benchmark corpus")
     parser.add_argument("directory")
     parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--cold", type=int, default=0, help="messages of DIR/cold")
+    parser.add_argument("--worst", type=int, default=0, help="messages of DIR/worst")
+    parser.add_argument("--huge", type=int, default=0, help="body MB of DIR/huge")
     args = parser.parse_args()
     keys = make_keys(args.directory)
     rng = random.Random(6)
@@ -100,6 +189,12 @@ def main():
                     f.write(message)
                 with open(os.path.join(out, f"m{index:03}.env"), "w") as f:
                     f.write(ENVELOPE)
+    records = make_cold(args.directory, keys, args.cold, rng)
+    records += make_worst(args.directory, keys, args.worst, rng)
+    if args.huge:
+        make_huge(args.directory, keys, args.huge, rng)
+    with open(os.path.join(args.directory, "zone-extra.txt"), "w") as f:
+        f.write("".join(records))
     return 0
 
 

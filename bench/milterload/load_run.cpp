@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
@@ -31,7 +32,23 @@ struct Shared {
     std::mutex m_mutex;
     LoadResult m_result;
     std::atomic<unsigned> m_error_lines{0};
+    // --hold: connections open so far (or failed to), and the moment all of them are
+    std::mutex m_hold_mutex;
+    std::condition_variable m_hold_ready;
+    unsigned m_opened = 0;
+    unsigned m_threads = 0;  // set once every thread was created
 };
+
+// hold - with --hold, count this connection as open and wait for all the others (60 s at
+// most: a thread that could not start never arrives).
+void hold(Shared& shared) {
+    std::unique_lock lock(shared.m_hold_mutex);
+    ++shared.m_opened;
+    shared.m_hold_ready.notify_all();
+    shared.m_hold_ready.wait_for(lock, std::chrono::seconds(60), [&] {
+        return shared.m_threads != 0 && shared.m_opened >= shared.m_threads;
+    });
+}
 
 bool take_message(Shared& shared, uint64_t& number) {
     if (shared.m_options.m_messages == 0)
@@ -51,6 +68,15 @@ void connection_thread(Shared& shared, unsigned index) {
     LoadResult mine;
     uint64_t number = 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(shared.m_options.m_ramp_ms) * index);
+    if (shared.m_options.m_hold) {
+        try {
+            client.open(shared.m_corpus[index % shared.m_corpus.size()].m_envelope);
+            mine.m_protocol = client.protocol();
+        } catch (const ProtocolError& error) {
+            report_error(shared, "connect: " + error.m_what);
+        }
+        hold(shared);
+    }
     while (take_message(shared, number)) {
         const Message& message = shared.m_corpus[number % shared.m_corpus.size()];
         try {
@@ -143,6 +169,11 @@ LoadResult run_load(const Options& options, const std::vector<Message>& corpus) 
         threads.push_back(thread);
     }
     pthread_attr_destroy(&attributes);
+    {
+        std::lock_guard lock(shared.m_hold_mutex);
+        shared.m_threads = static_cast<unsigned>(threads.size());
+        shared.m_hold_ready.notify_all();
+    }
     for (pthread_t thread : threads)
         pthread_join(thread, nullptr);
     shared.m_result.m_seconds = std::chrono::duration<double>(Clock::now() - start).count();

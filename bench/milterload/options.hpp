@@ -18,6 +18,7 @@ struct Options {
     std::string m_expect;    // count messages whose modifications lack this text
     std::string m_label;     // copied into the result line
     unsigned m_ramp_ms = 0;  // connection i opens i * m_ramp_ms after the start
+    bool m_hold = false;     // every connection open before any sends its first message
 };
 
 // parse_options - throws std::invalid_argument with a one-line reason.
