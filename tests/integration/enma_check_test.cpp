@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/integration/command.hpp"
 #include "tests/integration/fixture_env.hpp"
 #include "verify/authres/auth_results.hpp"
 
@@ -20,42 +21,15 @@
 #endif
 
 using enma::integration::FixtureEnv;
+using enma::integration::read_file;
+using enma::integration::Result;
+using enma::integration::run;
+using enma::integration::write_file;
 
 namespace {
 
 constexpr const char* kSigner = ENMA_INTEGRATION_DATA "/../enma_check_sign.py";
 constexpr const char* kCrlf = "\r\n\t";
-
-struct Result {
-    int m_status = -1;
-    std::string m_out;
-};
-
-// run - a shell command line; its exit status and standard output.
-Result run(const std::string& command) {
-    Result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE_MESSAGE(pipe, "cannot run " << command);
-    std::array<char, 4096> buffer{};
-    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-        result.m_out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
-
-void write_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    REQUIRE_MESSAGE(out.good(), "cannot write " << path);
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // header_b - RFC 6008 header.b: the first 8 characters of the signature's b= value.
 std::string header_b(const std::string& signed_message) {

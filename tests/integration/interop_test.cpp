@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/command.hpp"
 #include "tests/integration/fixture_env.hpp"
 #include "verify/authres/auth_results.hpp"
 
@@ -30,28 +31,12 @@
 #endif
 
 using enma::integration::FixtureEnv;
+using enma::integration::Result;
+using enma::integration::run;
 
 namespace {
 
 constexpr const char* kSigner = ENMA_INTEGRATION_DATA "/../interop_sign.py";
-
-struct Result {
-    int m_status = -1;
-    std::string m_out;
-};
-
-// run - a shell command line; its exit status and standard output.
-Result run(const std::string& command) {
-    Result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE_MESSAGE(pipe, "cannot run " << command);
-    std::array<char, 4096> buffer{};
-    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-        result.m_out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
 
 // One DKIM-Signature OpenDKIM or dkimpy wrote, as enma should report it. m_defect: "" if the
 // signer made a good signature, else why the untouched message fails (docs/dkim.md,

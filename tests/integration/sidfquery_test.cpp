@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/command.hpp"
 #include "tests/integration/fixture_env.hpp"
 
 #ifndef ENMA_SIDFQUERY_BINARY
@@ -27,19 +28,13 @@ extern char** environ;
 namespace {
 
 using enma::integration::FixtureEnv;
+using enma::integration::read_file;
 
 struct Outcome {
     int m_status = -1;
     std::string m_out;
     std::string m_err;
 };
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // run_sidfquery - run the binary with `args`, stdout and stderr captured in files.
 Outcome run_sidfquery(const std::vector<std::string>& args) {

@@ -7,6 +7,7 @@
 
 #include "coro/scheduler.hpp"
 #include "resolver/zone_resolver.hpp"
+#include "tests/unit/message_session_fixture.hpp"
 #include "verify/pipeline/message_session.hpp"
 
 using namespace std::chrono_literals;
@@ -20,42 +21,24 @@ using enma::resolver::ZoneResolver;
 
 namespace {
 
-struct Fixture {
-    Fixture() : m_scheduler(Scheduler::Options{true}) {
-        m_zone = std::make_shared<ZoneResolver>(m_scheduler);
-        m_zone->set_default_delay(50ms);
-        m_zone->load(R"(
+struct Fixture : enma::testing::SessionFixture {
+    Fixture()
+        : SessionFixture(R"(
 $ORIGIN example.com.
 @                 MX  10 mx
 _adsp._domainkey  TXT "dkim=discardable"
 slow              MX  10 mx
 _adsp._domainkey.slow TXT "dkim=all"
-)");
+)") {
         m_zone->set_no_answer("_adsp._domainkey.slow.example.com");
-        m_zone->set_query_timeout(30s);
-        m_settings.m_authserv_id = "mx.example.jp";
         m_settings.m_spf = false;
         m_settings.m_sidf = false;
         m_settings.m_adsp = true;
-        m_scheduler.start();
     }
 
-    Verdict run(const std::vector<std::pair<std::string, std::string>>& headers) {
-        ConnectionInfo info{*IpAddress::parse("192.0.2.1"), "client.example", "helo.example",
-                            false};
-        MessageSession session(m_scheduler, m_zone,
-                               std::make_shared<const AuthSettings>(m_settings), info);
-        session.mail_from("<user@example.com>");
-        for (const auto& [name, value] : headers)
-            session.header(name, value);
-        session.end_of_headers();
-        session.body("Hello.\r\n");
-        return session.end_of_message();
+    Verdict run(const Headers& headers) {
+        return SessionFixture::run("192.0.2.1", "<user@example.com>", headers);
     }
-
-    Scheduler m_scheduler;
-    std::shared_ptr<ZoneResolver> m_zone;
-    AuthSettings m_settings;
 };
 
 }  // namespace

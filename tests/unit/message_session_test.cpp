@@ -6,6 +6,7 @@
 
 #include "coro/scheduler.hpp"
 #include "resolver/zone_resolver.hpp"
+#include "tests/unit/message_session_fixture.hpp"
 #include "verify/pipeline/message_session.hpp"
 
 using namespace std::chrono_literals;
@@ -20,38 +21,15 @@ using enma::resolver::ZoneResolver;
 
 namespace {
 
-struct Fixture {
-    Fixture() : m_scheduler(Scheduler::Options{true}) {
-        m_zone = std::make_shared<ZoneResolver>(m_scheduler);
-        m_zone->set_default_delay(50ms);
-        m_zone->load(R"(
+struct Fixture : enma::testing::SessionFixture {
+    Fixture()
+        : SessionFixture(R"(
 $ORIGIN example.com.
 @        TXT "v=spf1 ip4:192.0.2.1 -all"
 slow     TXT "v=spf1 include:hang.example.net -all"
-)");
+)") {
         m_zone->set_no_answer("hang.example.net");
-        m_zone->set_query_timeout(30s);
-        m_settings.m_authserv_id = "mx.example.jp";
-        m_scheduler.start();
     }
-
-    // run - the SMTP steps of one message from this (non-loop) thread, like libmilter.
-    Verdict run(std::string_view ip, std::string_view mail_from,
-                const std::vector<std::pair<std::string, std::string>>& headers) {
-        ConnectionInfo info{*IpAddress::parse(ip), "client.example", "helo.example", false};
-        MessageSession session(m_scheduler, m_zone,
-                               std::make_shared<const AuthSettings>(m_settings), info);
-        session.mail_from(mail_from);
-        for (const auto& [name, value] : headers)
-            session.header(name, value);
-        session.end_of_headers();
-        session.body("Hello.\r\n");
-        return session.end_of_message();
-    }
-
-    Scheduler m_scheduler;
-    std::shared_ptr<ZoneResolver> m_zone;
-    AuthSettings m_settings;
 };
 
 }  // namespace
