@@ -13,6 +13,10 @@ struct StartupError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// raise_descriptor_limit - the soft RLIMIT_NOFILE up to the hard one (libmilter holds a
+// descriptor and a thread per MTA connection; the usual soft limit of 1,024 would refuse
+// connections long before memory runs short). Returns the soft limit in force afterwards.
+unsigned long raise_descriptor_limit() noexcept;
 // detach - fork, setsid and redirect stdio to /dev/null; the parent exits 0.
 void detach();
 // prepare_pidfile_directory - create the pid file's directory (as root, before dropping

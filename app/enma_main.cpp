@@ -38,6 +38,8 @@ void reload(const app::EnmaOptions& options, coro::Scheduler& scheduler,
 
 // serve - everything after the configuration is known; returns the exit status.
 int serve(const app::EnmaOptions& options, conf::Config config) {
+    // First: the connection read-ahead table (libmilter_tcp.cpp) is sized by this limit.
+    const unsigned long descriptors = app::raise_descriptor_limit();
     if (!options.m_foreground)
         app::detach();
     app::setup_logging(config, options.m_foreground,
@@ -70,7 +72,8 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     app::emit(spdlog::level::info,
               app::LogRecord("start")
                   .add("socket", milter.m_socket)
-                  .add("authserv_id", holder.current()->m_auth->m_authserv_id));
+                  .add("authserv_id", holder.current()->m_auth->m_authserv_id)
+                  .add("max_descriptors", static_cast<std::int64_t>(descriptors)));
     if (options.m_verbose)
         std::cerr << conf::render_effective(config);
     const int status = app::run_milter();

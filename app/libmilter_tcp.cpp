@@ -1,42 +1,71 @@
-// libmilter_tcp.cpp - no Nagle / delayed-ACK stalls on libmilter's TCP connections.
+// libmilter_tcp.cpp - libmilter's MTA connections without stalls and with fewer system calls.
 //
-// The milter protocol is a ping-pong of small packets, many of which get no reply: with the
-// SMFIP_NR_* steps an MTA sends HELO, MAIL, every HEADER, EOH and BODY back to back, and at
-// end of message libmilter writes each modification (one writev per SMFIR_INSHEADER,
-// SMFIR_CHGHEADER, ...) and then the final SMFIR_ACCEPT / SMFIR_CONTINUE separately. On TCP
-// that meets two kernel habits:
+// 1. No Nagle / delayed-ACK stalls. The milter protocol is a ping-pong of small packets, many
+// of which get no reply: with the SMFIP_NR_* steps an MTA sends HELO, MAIL, every HEADER, EOH
+// and BODY back to back, and at end of message libmilter writes each modification and then
+// the final reply separately. On TCP that meets two kernel habits:
 //   - Nagle: a small write waits while an earlier small segment is still unacknowledged;
 //   - delayed ACK: a receiver in "interactive" (ping-pong) mode holds its ACK for up to
 //     40 ms, hoping to piggyback it on a reply that, for a no-reply step, never comes.
 // Together they stall one write per exchange for ~40 ms in each direction; an MTA with an
 // ordinary socket (neither TCP_NODELAY nor TCP_QUICKACK) then gets ~23 messages/s per
 // connection from a stock libmilter filter. The fix has to be on our side of the socket:
-//   - accept(): every connection libmilter accepts gets TCP_NODELAY, so our own small writes
-//     (the end-of-message replies) leave at once instead of waiting for the MTA's ACK;
-//   - read(): after each read libmilter makes (comm.c reads every command in two reads, the
-//     5-byte length+command and then the data), TCP_QUICKACK is set again. Linux clears it
+//   - accept(): every connection gets TCP_NODELAY, so our own small writes (the end-of-
+//     message replies) leave at once instead of waiting for the MTA's ACK;
+//   - read(): after each read from the socket, TCP_QUICKACK is set again. Linux clears it
 //     whenever it re-enters ping-pong mode, so it must be re-armed; setting it also sends an
 //     ACK that is pending right now, which releases the MTA's next Nagle-held write.
-// enma links the static libmilter.a with -Wl,--wrap=accept,--wrap=read (app/CMakeLists.txt),
-// so libmilter's calls land in the __wrap_ functions below (libmilter_sigwait.cpp does the
-// same for sigwait). In libmilter, accept() is only in listener.c and read() in comm.c (the
-// MTA socket) and worker.c (its wake-up pipe); --wrap also catches the read() of enma's own
-// objects (the scheduler's eventfd). On a descriptor that is not a TCP socket the setsockopt
-// simply fails (ENOTSOCK, EOPNOTSUPP) and is ignored; errno is kept as the real call left it,
-// since libmilter inspects it.
+// 2. Fewer system calls (milter_read_ahead.hpp, milter_write_batch.hpp): libmilter's three
+// polls and two reads per packet become one read per burst of packets, and the end-of-message
+// writes one segment.
+//
+// enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
+// (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
+// (libmilter_sigwait.cpp does the same for sigwait). --wrap also catches these calls in
+// enma's own objects (the scheduler's eventfd, files): descriptors that accept() did not
+// return pass straight through. errno is kept as the real call left it: libmilter reads it.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "app/milter_read_ahead.hpp"
+#include "app/milter_write_batch.hpp"
 
 extern "C" int __real_accept(int listener, sockaddr* address, socklen_t* length);
 extern "C" ssize_t __real_read(int fd, void* buffer, size_t size);
+extern "C" int __real_poll(pollfd* fds, nfds_t count, int timeout);
+extern "C" int __real_close(int fd);
+extern "C" ssize_t __real_writev(int fd, const iovec* vector, int count);
 
 namespace {
 
-// set_tcp_option - best effort: fails harmlessly on unix-domain sockets, pipes and eventfds.
+using enma::app::MilterReadAhead;
+
+// read_ahead - the one table of adopted connections. libmilter's C calls carry no context,
+// so, like g_service in milter_bridge.cpp, it is reachable only statically. It is sized once,
+// by the descriptor limit at the first call (a descriptor above it is read unbuffered), and
+// never destroyed: close() may still be called by other threads while the process exits.
+MilterReadAhead& read_ahead() {
+    static MilterReadAhead* const table = new MilterReadAhead(
+        [] {
+            rlimit limit{};
+            const rlim_t most = 1 << 20;
+            if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+                return static_cast<size_t>(most);
+            return static_cast<size_t>(std::min(limit.rlim_cur, most));
+        }(),
+        &__real_read);
+    return *table;
+}
+
+// set_tcp_option - best effort: a failure only means the stall fix is missing.
 void set_tcp_option(int fd, int option) {
     const int saved_errno = errno;
     const int on = 1;
@@ -44,20 +73,68 @@ void set_tcp_option(int fd, int option) {
     errno = saved_errno;
 }
 
+bool is_tcp(int fd) {
+    const int saved_errno = errno;
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    const bool tcp = getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+                     (address.ss_family == AF_INET || address.ss_family == AF_INET6);
+    errno = saved_errno;
+    return tcp;
+}
+
 }  // namespace
 
-// __wrap_accept - libmilter's accept(), plus TCP_NODELAY on the new connection.
+// __wrap_accept - libmilter's accept(); the connection is adopted, TCP ones get TCP_NODELAY.
 extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length) {
     const int fd = __real_accept(listener, address, length);
-    if (fd >= 0)
-        set_tcp_option(fd, TCP_NODELAY);
+    if (fd >= 0) {
+        const bool tcp = is_tcp(fd);
+        if (tcp)
+            set_tcp_option(fd, TCP_NODELAY);
+        read_ahead().adopt(fd, tcp);
+    }
     return fd;
 }
 
-// __wrap_read - libmilter's read(), then TCP_QUICKACK re-armed so the MTA's data is ACKed now.
+// __wrap_read - served from the read-ahead; TCP_QUICKACK re-armed after each real read.
 extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
-    const ssize_t result = __real_read(fd, buffer, size);
-    if (result > 0)
+    MilterReadAhead& table = read_ahead();
+    bool real = false;
+    const ssize_t result = table.read(fd, buffer, size, real);
+    if (real && result > 0 && table.tcp(fd))
         set_tcp_option(fd, TCP_QUICKACK);
     return result;
+}
+
+// __wrap_poll - a connection with read-ahead bytes is readable now: no system call. The
+// others in the set are reported idle this time (poll may report any subset of the ready).
+extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
+    const MilterReadAhead& table = read_ahead();
+    int ready = 0;
+    for (nfds_t i = 0; i < count; ++i)
+        if ((fds[i].events & POLLIN) != 0 && table.has_buffered(fds[i].fd))
+            ++ready;
+    if (ready == 0)
+        return __real_poll(fds, count, timeout);
+    for (nfds_t i = 0; i < count; ++i)
+        fds[i].revents =
+            (fds[i].events & POLLIN) != 0 && table.has_buffered(fds[i].fd) ? POLLIN : 0;
+    return ready;
+}
+
+// __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
+extern "C" int __wrap_close(int fd) {
+    read_ahead().forget(fd);
+    return __real_close(fd);
+}
+
+// __wrap_writev - inside a WriteBatch, writes to MTA connections go with MSG_MORE.
+extern "C" ssize_t __wrap_writev(int fd, const iovec* vector, int count) {
+    if (!enma::app::WriteBatch::active() || !read_ahead().tcp(fd))
+        return __real_writev(fd, vector, count);
+    msghdr message{};
+    message.msg_iov = const_cast<iovec*>(vector);
+    message.msg_iovlen = static_cast<size_t>(count);
+    return sendmsg(fd, &message, MSG_MORE);
 }

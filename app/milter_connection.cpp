@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "app/logging.hpp"
+#include "app/milter_write_batch.hpp"
 
 namespace enma::app {
 
@@ -116,7 +117,10 @@ sfsistat MilterConnection::eom(SMFICTX* ctx) {
     if (m_queue_id.empty())
         m_queue_id = macro(ctx, "i");
     const auto verdict = m_message->end_of_message();
-    apply(ctx, verdict);
+    {
+        const WriteBatch batch;  // the modifications leave with the final reply
+        apply(ctx, verdict);
+    }
     log_message(ctx, verdict);
     m_message.reset();
     return SMFIS_CONTINUE;

@@ -99,6 +99,8 @@ void connection_thread(Shared& shared, unsigned index) {
             const std::string& expect = shared.m_options.m_expect;
             if (!expect.empty() && outcome.m_modifications.find(expect) == std::string::npos)
                 ++mine.m_unexpected;
+            if (shared.m_options.m_reconnect)
+                client.close();
         } catch (const ProtocolError& error) {
             ++mine.m_errors;
             report_error(shared, message.m_name + ": " + error.m_what);

@@ -10,7 +10,7 @@ const char* const kUsage =
     "usage: milterload --socket inet:PORT@HOST|unix:PATH --corpus DIR\n"
     "                  (--messages N | --duration SECONDS) [--concurrency N]\n"
     "                  [--nodelay] [--quickack] [--pid PID] [--expect TEXT] [--label TEXT]\n"
-    "                  [--ramp-ms MS] [--hold]\n"
+    "                  [--ramp-ms MS] [--hold] [--reconnect]\n"
     "  --concurrency N  connections, one thread each, each reused for message after message\n"
     "  --nodelay        set TCP_NODELAY on the client sockets\n"
     "  --quickack       re-arm TCP_QUICKACK after every read (neither: an ordinary client)\n"
@@ -18,7 +18,9 @@ const char* const kUsage =
     "  --expect TEXT    count messages whose modification replies do not contain TEXT\n"
     "  --label TEXT     first field of the result line\n"
     "  --ramp-ms MS     open connection i only i * MS after the start (default 0: all at once)\n"
-    "  --hold           send no message until every connection is open (or 60 s have passed)\n";
+    "  --hold           send no message until every connection is open (or 60 s have passed)\n"
+    "  --reconnect      a new connection per message (QUIT after each), as Postfix opens one\n"
+    "                   per SMTP session\n";
 
 namespace {
 
@@ -54,6 +56,8 @@ Options parse_options(int argc, char** argv) {
             options.m_label = value_of(argc, argv, i);
         else if (flag == "--hold")
             options.m_hold = true;
+        else if (flag == "--reconnect")
+            options.m_reconnect = true;
         else if (flag == "--nodelay")
             options.m_socket_options.m_nodelay = true;
         else if (flag == "--quickack")

@@ -1,0 +1,64 @@
+// milter_read_ahead.hpp - user-space read-ahead on the MTA connections libmilter reads.
+//
+// libmilter reads each milter packet with two read()s (the 5-byte length and command, then
+// the data), each after its own poll(), and Debian's libmilter (built with its worker pool)
+// polls once more before every packet to decide whether to keep the session on its worker:
+// three polls and two reads per packet, about sixty polls per message, although an MTA writes
+// most of a message's packets back to back (SMFIP_NR_* steps, macros before each command).
+// MilterReadAhead serves those reads from one larger read per burst and tells the poll()
+// wrapper which connections already have bytes waiting, so a burst costs one read and no poll.
+//
+// Only descriptors that accept() returned are adopted; everything else (libmilter's wake-up
+// pipe, enma's own eventfd and files) passes straight through. Each adopted descriptor is
+// read by one libmilter thread at a time, and libmilter hands a session from thread to
+// thread under its own mutex, so a slot needs no lock of its own; the slot table is sized
+// once and never resized.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace enma::app {
+
+class MilterReadAhead {
+public:
+    using ReadFunction = ssize_t (*)(int fd, void* buffer, size_t size);
+
+    // The most bytes one real read asks for; reads at least this large go straight to the
+    // caller's buffer (body chunks), smaller ones through a per-thread scratch buffer.
+    static constexpr size_t kChunk = 16 * 1024;
+
+    // Descriptors at or above `max_descriptors` are never adopted: they are read unbuffered.
+    MilterReadAhead(size_t max_descriptors, ReadFunction real_read);
+
+    void adopt(int fd, bool tcp);  // a connection accept() just returned
+    void forget(int fd);           // before close(fd): the number is about to be reused
+    bool adopted(int fd) const;
+    bool tcp(int fd) const;
+    bool has_buffered(int fd) const;  // a poll() for reading would return at once
+
+    // read - read(2) semantics. On an adopted descriptor, buffered bytes are served first;
+    // otherwise one real read fetches up to kChunk bytes and keeps what the caller did not
+    // ask for. `real` tells whether the real read was made (the caller re-arms TCP_QUICKACK
+    // only then).
+    ssize_t read(int fd, void* buffer, size_t size, bool& real);
+
+private:
+    struct Slot {
+        bool m_tcp = false;
+        std::string m_bytes;  // read ahead, not yet handed out from m_offset on
+        size_t m_offset = 0;
+    };
+
+    Slot* slot(int fd) const;
+    void take(Slot& slot, void* buffer, size_t count);
+
+    std::vector<std::unique_ptr<Slot>> m_slots;
+    ReadFunction m_real_read;
+};
+
+}  // namespace enma::app
