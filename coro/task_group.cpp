@@ -11,6 +11,21 @@ void TaskGroup::start(Task<void> task) {
     m_scheduler.spawn(run(shared_from_this(), std::move(task)));
 }
 
+void TaskGroup::start(std::vector<Task<void>> tasks) {
+    if (tasks.empty())
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pending += tasks.size();
+    }
+    // std::function needs a copyable callable; the tasks are move-only.
+    auto batch = std::make_shared<std::vector<Task<void>>>(std::move(tasks));
+    m_scheduler.post([self = shared_from_this(), batch] {
+        for (auto& task : *batch)
+            self->m_scheduler.spawn(run(self, std::move(task)));
+    });
+}
+
 // run - the wrapper that counts the task out even when it throws (the scheduler logs it).
 Task<void> TaskGroup::run(std::shared_ptr<TaskGroup> self, Task<void> task) {
     struct Done {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "coro/cancel.hpp"
 #include "coro/scheduler.hpp"
@@ -36,6 +37,9 @@ public:
 
     // start - run `task` on the loop thread as a member of the group (any thread).
     void start(Task<void> task);
+    // start - run every task of `tasks` likewise, with one hand-off to the loop thread for
+    // all of them (each start() is a wake-up of the loop when it sleeps).
+    void start(std::vector<Task<void>> tasks);
     // wait - block until every started task has finished (not on the loop thread).
     void wait();
     // cancel - request cancellation of every lookup that listens to token() (any thread).

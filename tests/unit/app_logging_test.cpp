@@ -31,3 +31,12 @@ TEST_CASE("JSON records are valid JSON even with 8-bit garbage") {
     CHECK(object["ms"] == 1.5);
     CHECK(object["subject"].get<std::string>().find("bad") != std::string::npos);
 }
+
+TEST_CASE("JSON fields keep their order and their types") {
+    LogRecord record("message");
+    record.add("queue_id", "4Qx").add("dns_queries", std::int64_t{3}).add("quote", "a\"b\\c");
+    record.add("deadline_expired", false).add("eom_ms", 0.25);
+    CHECK(record.json_fields() ==
+          "\"event\":\"message\",\"queue_id\":\"4Qx\",\"dns_queries\":3,"
+          "\"quote\":\"a\\\"b\\\\c\",\"deadline_expired\":false,\"eom_ms\":0.250");
+}

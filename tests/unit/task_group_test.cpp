@@ -97,3 +97,19 @@ TEST_CASE("cancel_after with everything finished arms no deadline") {
     CHECK(expired.load() == 1);
     CHECK(scheduler.pending_timers() == 0);
 }
+
+TEST_CASE("a batch of tasks starts with one hand-off and is waited for like the rest") {
+    Scheduler scheduler;
+    scheduler.start();
+    auto group = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    std::vector<Task<void>> batch;
+    for (int i = 0; i < 5; ++i)
+        batch.push_back(nap(scheduler, 1ms, {}, expired, cancelled));
+    group->start(std::move(batch));
+    group->start(std::vector<Task<void>>{});  // an empty batch is no work at all
+    group->wait();
+    CHECK(group->pending() == 0);
+    CHECK(expired.load() == 5);
+    CHECK(scheduler.loop_threads_seen() == 1);
+}

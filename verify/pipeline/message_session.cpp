@@ -188,33 +188,35 @@ void MessageSession::header(std::string_view name, std::string_view value) {
         return;
     if (is_pra_field(name))
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
-    if (m_state->m_dkim) {
-        m_state->m_dkim->add_header(name, value);
-        start_key_lookups();
-    }
-}
-
-// start_key_lookups - one lookup per new signature, all in flight together.
-void MessageSession::start_key_lookups() {
-    for (auto& request : m_state->m_dkim->take_key_requests())
-        m_state->m_group->start(run_key_lookup(
-            m_state, request.m_index, std::move(request.m_selector), std::move(request.m_domain)));
-}
-
-void MessageSession::end_of_headers() {
     if (m_state->m_dkim)
+        m_state->m_dkim->add_header(name, value);
+}
+
+// end_of_headers - the key lookups (one per signature) and Sender ID start together, with one
+// hand-off to the scheduler. Starting a key lookup at its own header would gain only the time
+// the rest of the header takes to arrive, which an MTA sends in one burst, and would cost
+// a wake-up of the loop thread per signature.
+void MessageSession::end_of_headers() {
+    if (m_headers_ended)
+        return;
+    m_headers_ended = true;
+    std::vector<coro::Task<void>> tasks;
+    if (m_state->m_dkim) {
         m_state->m_dkim->end_of_headers();
-    if (!m_settings->m_sidf)
-        return;
-    if (m_connection.m_authenticated && m_settings->m_skip_authenticated)
-        return;
-    sidf::SidfInput input;
-    input.m_ip = m_connection.m_ip;
-    input.m_scope = sidf::SidfScope::pra;
-    input.m_helo = m_connection.m_helo;
-    input.m_headers = m_state->m_pra_headers;
-    input.m_receiver = m_settings->m_receiver;
-    m_state->m_group->start(run_sidf(m_state, std::move(input), m_settings->m_spf_prefetch));
+        for (auto& request : m_state->m_dkim->take_key_requests())
+            tasks.push_back(run_key_lookup(m_state, request.m_index, std::move(request.m_selector),
+                                           std::move(request.m_domain)));
+    }
+    if (m_settings->m_sidf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated)) {
+        sidf::SidfInput input;
+        input.m_ip = m_connection.m_ip;
+        input.m_scope = sidf::SidfScope::pra;
+        input.m_helo = m_connection.m_helo;
+        input.m_headers = m_state->m_pra_headers;
+        input.m_receiver = m_settings->m_receiver;
+        tasks.push_back(run_sidf(m_state, std::move(input), m_settings->m_spf_prefetch));
+    }
+    m_state->m_group->start(std::move(tasks));
 }
 
 void MessageSession::body(std::string_view chunk) {
@@ -225,6 +227,7 @@ void MessageSession::body(std::string_view chunk) {
 Verdict MessageSession::end_of_message() {
     Verdict verdict;
     const auto started = std::chrono::steady_clock::now();
+    end_of_headers();  // an MTA that skipped EOH still gets its lookups
     m_state->m_group->cancel_after(m_settings->m_deadline);
     m_state->m_group->wait();
     m_finished = true;

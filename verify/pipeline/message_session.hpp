@@ -2,9 +2,9 @@
 //
 // The milter (and enma-check) drive it in SMTP order from one thread:
 //   mail_from()     SPF starts now, on the scheduler
-//   header()        each DKIM-Signature's key lookup starts as soon as it is parsed;
-//                   Authentication-Results fields carrying our authserv-id are noted
-//   end_of_headers()  Sender ID (PRA) starts
+//   header()        kept for DKIM and the PRA (bounded); Authentication-Results fields
+//                   carrying our authserv-id are noted
+//   end_of_headers()  one key lookup per DKIM-Signature and Sender ID (PRA) start, together
 //   body()          chunks go straight into the DKIM body hashes, on the calling thread
 //   end_of_message()  waits for all lookups under the per-message deadline (expiry cancels
 //                   them, so they end as temperror), checks signatures on the calling
@@ -74,7 +74,6 @@ public:
     const std::string& envelope_from() const noexcept { return m_mail_from; }
 
 private:
-    void start_key_lookups();
     void add_spf_result(Verdict& verdict) const;
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);
@@ -89,6 +88,7 @@ private:
     int m_ar_fields = 0;
     std::vector<int> m_forged;
     bool m_finished = false;
+    bool m_headers_ended = false;
 };
 
 }  // namespace enma::pipeline
