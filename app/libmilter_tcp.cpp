@@ -18,6 +18,8 @@
 // 2. Fewer system calls (milter_read_ahead.hpp, milter_write_batch.hpp): libmilter's three
 // polls and two reads per packet become one read per burst of packets, and the end-of-message
 // writes one segment.
+// 3. Fewer thread switches: the worker pool's readiness check waits a little longer
+// (kLingerMs below) before handing an idle session back to the pool's controller thread.
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
 // (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
@@ -65,6 +67,19 @@ MilterReadAhead& read_ahead() {
     return *table;
 }
 
+// The worker pool of Debian's libmilter (engine.c, _FFR_WORKERS_POOL) asks, after every
+// command, whether the next one is already there: poll(fd, 1, MI_RD_CMD_TO = 1 ms). If not,
+// the session goes back to the pool: the worker wakes the controller thread through a pipe,
+// the controller rebuilds its poll set of every idle connection, and when the MTA's next
+// command arrives it wakes a worker again - three thread switches where one would do. An
+// MTA's next command often takes more than 1 ms: behind Postfix, every SMTP command of the
+// client is one. kLingerMs keeps the session on its worker that much longer; behind a real
+// Postfix that cut enma's CPU per message by about a third (docs/benchmarks.md). Sessions
+// idle for longer (a slow client on the Internet) still go back to the pool, so the number
+// of threads stays bounded by the connections active in the last kLingerMs.
+constexpr int kPoolReadyCheckMs = 1;
+constexpr int kLingerMs = 10;
+
 // set_tcp_option - best effort: a failure only means the stall fix is missing.
 void set_tcp_option(int fd, int option) {
     const int saved_errno = errno;
@@ -111,6 +126,9 @@ extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
 // others in the set are reported idle this time (poll may report any subset of the ready).
 extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
     const MilterReadAhead& table = read_ahead();
+    if (count == 1 && timeout == kPoolReadyCheckMs && fds[0].events == POLLIN &&
+        !table.has_buffered(fds[0].fd))
+        return __real_poll(fds, count, kLingerMs);
     int ready = 0;
     for (nfds_t i = 0; i < count; ++i)
         if ((fds[i].events & POLLIN) != 0 && table.has_buffered(fds[i].fd))
