@@ -15,13 +15,14 @@
 # scenarios, and DIR/zone-extra.txt: their records, relative to bench.example (bench/dns.py
 # appends it to the zone):
 #   DIR/cold   N messages, each from its own domain cI.bench.example (SPF record, the s1 key
-#              as s1._domainkey.cI, ADSP), so every message misses every cache (S3-cold)
+#              as s1._domainkey.cI, ADSP, DMARC), so every message misses every cache (S3-cold)
 #   DIR/worst  N copies of the ENMA paper's worst-case message, each with its own names (S4):
 #              MAIL FROM user@wI: "v=spf1 mx:m0.wI ... mx:m9.wI -all", each mJ.wI with 10 MX
 #              hosts hK.mJ.wI, each with an A record (1 + 10 + 100 = 111 queries, the client
 #              matching none); From: user@pI, "spf2.0/pra" built the same way (111), 10
 #              DKIM-Signatures with selectors k0..k9 at pI (10 keys), _adsp._domainkey.pI (1):
-#              233 queries per message
+#              233 queries per message; and _dmarc.pI "p=reject" for OpenDMARC (which fails
+#              it: SPF fails, and it verifies no signature)
 #   DIR/huge   one message with a body of MB megabytes, signed once (memory)
 # Needs python3-dkim (Debian), hence /usr/bin/python3, and openssl.
 import argparse
@@ -34,6 +35,7 @@ import sys
 import dkim
 
 DOMAIN = "bench.example"
+DMARC = "v=DMARC1; p=reject"  # as _dmarc.bench.example's (bench/dns.py)
 SELECTORS = ["s1", "s2", "s3"]
 SIZES = {"4k": 4 * 1024, "100k": 100 * 1024}
 SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
@@ -123,7 +125,8 @@ def make_cold(directory, keys, count, rng):
                       f"user@{domain}")
         records.append(f'c{index} TXT "v=spf1 ip4:198.18.0.0/24 -all"\n'
                        f"s1._domainkey.c{index} TXT {key}\n"
-                       f'_adsp._domainkey.c{index} TXT "dkim=unknown"\n')
+                       f'_adsp._domainkey.c{index} TXT "dkim=unknown"\n'
+                       f'_dmarc.c{index} TXT "{DMARC}"\n')
     return records
 
 
@@ -151,7 +154,8 @@ def make_worst(directory, keys, count, rng):
                       f"user@w{index}.{DOMAIN}")
         records += mx_tree(f"w{index}", "v=spf1") + mx_tree(f"p{index}", "spf2.0/pra")
         records += [f"{s}._domainkey.p{index} TXT {key}\n" for s in selectors]
-        records.append(f'_adsp._domainkey.p{index} TXT "dkim=unknown"\n')
+        records.append(f'_adsp._domainkey.p{index} TXT "dkim=unknown"\n'
+                       f'_dmarc.p{index} TXT "{DMARC}"\n')
     return records
 
 

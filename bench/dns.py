@@ -1,16 +1,31 @@
-# dns.py - the benchmark DNS: NSD on 127.0.0.1 serving bench.example., started through the
-# integration tier's fixture (tests/integration/fixture.py: start_nsd, stop, and its delaying
-# proxy dns_proxy.py), so the benchmark and the tests share one NSD start-up.
+# dns.py - the benchmark DNS: NSD serving bench.example., started through the integration
+# tier's fixture (tests/integration/fixture.py: start_nsd, stop, and its delaying proxy
+# dns_proxy.py), so the benchmark and the tests share one NSD start-up.
+#
+# bench/run runs inside its own network namespace, so the DNS takes the well-known port there:
+#   127.0.0.1:53   NSD, no response rate limiting (OpenDMARC caches nothing: a few thousand
+#                  queries a second for one name would hit NSD's default of 200 and be dropped)
+#   127.0.0.2:53   dns_proxy.py's delaying proxy (+DELAY ms per query) in front of it
+# Port 53 because OpenDMARC resolves through the C library (res_query), which knows no other
+# port: its /etc/resolv.conf (the namespace's, or a private one for the delayed peer: see
+# bench/peers.py) names only an address.
 #
 # bench.example. (unsigned; enma runs with resolver.dnssec=false here):
 #   @                TXT "v=spf1 ip4:198.18.0.0/24 ip4:127.0.0.0/8 -all"   SPF and Sender ID
 #                                  (no spf2.0 record: Sender ID falls back to it; 127/8 for the
 #                                  Postfix scenario, whose client is 127.0.0.1)
+#   _dmarc           TXT "v=DMARC1; p=reject"   OpenDMARC: passes through aligned SPF
 #   mail             A   198.18.0.25                        the benchmark client
 #   s1 s2 s3._domainkey TXT  the rsa-2048 public keys of bench/corpus.py (DIR/keys/sN.txt)
 #   _adsp._domainkey TXT "dkim=unknown"
 #   + the records of CORPUS/zone-extra.txt (bench/corpus.py: cold domains, worst-case trees)
+#
+#   /usr/bin/python3 bench/dns.py proxy HOST PORT DNS_PROXY_ARGS...
+# runs dns_proxy.py with its delaying port bound to HOST:PORT (start_delay uses it).
+import json
 import os
+import socket
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,6 +33,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import fixture  # noqa: E402
 
 ZONE = "bench.example"
+NSD = ("127.0.0.1", 53)
+DELAYED = ("127.0.0.2", 53)
 
 
 def zone_text(keys_directory):
@@ -32,34 +49,65 @@ def zone_text(keys_directory):
             "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
             '@ TXT "v=spf1 ip4:198.18.0.0/24 ip4:127.0.0.0/8 -all"\n'
             "mail A 198.18.0.25\n"
+            '_dmarc TXT "v=DMARC1; p=reject"\n'
             '_adsp._domainkey TXT "dkim=unknown"\n' + "".join(records) + extra_text)
 
 
-def start(directory, keys_directory, delay_ms=None):
-    """Start NSD (and the proxy with `delay_ms` if given); returns (processes, port).
-
-    The port is the proxy's when delaying, NSD's otherwise. Raises fixture.FixtureError.
-    """
+def start(directory, keys_directory):
+    """Start NSD on 127.0.0.1:53; returns (processes, port). Raises fixture.FixtureError."""
     path = os.path.join(directory, ZONE + ".zone")
     with open(path, "w") as f:
         f.write(zone_text(keys_directory))
-    nsd, port = fixture.start_nsd(directory, {ZONE: path})
-    processes = [nsd]
-    if delay_ms is not None:
-        fixture.DELAY_MS = delay_ms
-        proxy, ports = fixture.start_proxy(port, os.path.join(directory, "proxy.log"))
-        processes.append(proxy)
-        port = ports["delay_port"]
-    return processes, port
+    nsd, port = fixture.start_nsd(directory, {ZONE: path}, port=NSD[1],
+                                  server_lines="  rrl-ratelimit: 0\n")
+    return [nsd], port
 
 
 def start_delay(directory, nsd_port, delay_ms):
-    """The fixture's delaying proxy in front of `nsd_port`; returns (process, its port)."""
-    fixture.DELAY_MS = delay_ms
-    proxy, ports = fixture.start_proxy(nsd_port, os.path.join(directory, "proxy.log"))
-    return proxy, ports["delay_port"]
+    """The fixture's delaying proxy in front of `nsd_port`, listening on DELAYED."""
+    process = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "proxy", DELAYED[0], str(DELAYED[1]),
+         "--upstream-port", str(nsd_port), "--delay-ms", str(delay_ms),
+         "--log", os.path.join(directory, "proxy.log")], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line:
+        raise fixture.FixtureError("the delaying proxy did not start")
+    json.loads(line)
+    return process
 
 
 def stop(processes):
     for process in reversed(processes):
         fixture.stop(process)
+
+
+def serve_proxy(host, port, argv):
+    """dns_proxy.py with its first port pair (the delaying one) bound to host:port.
+
+    dns_proxy.py binds free ports of 127.0.0.1 only; its bind_pair is swapped for the first
+    call (the black hole keeps a free port).
+    """
+    import dns_proxy
+    free_pair = dns_proxy.bind_pair
+
+    def bind_pair():
+        dns_proxy.bind_pair = free_pair
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tcp.bind((host, port))
+        tcp.listen(128)
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((host, port))
+        tcp.setblocking(False)
+        udp.setblocking(False)
+        return tcp, udp, port
+
+    dns_proxy.bind_pair = bind_pair
+    sys.argv = ["dns_proxy.py"] + argv
+    return dns_proxy.main()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[1] != "proxy":
+        sys.exit("usage: dns.py proxy HOST PORT DNS_PROXY_ARGS...")
+    sys.exit(serve_proxy(sys.argv[2], int(sys.argv[3]), sys.argv[4:]))

@@ -5,10 +5,11 @@
 #   MEM       RSS with 100 KB bodies, then with one 50 MB body
 #   S5        5,000 concurrent milter connections, one message each
 #   POSTFIX   smtp-source -s 8 into a private Postfix (discard transport), with enma, with
-#             OpenDKIM and with no milter
+#             OpenDKIM, with OpenDMARC and with no milter
 # Each function takes bench/run's Bench, measures, and stores a markdown table in
 # bench.tables under its template placeholder. Every figure is a ratio against a peer or a
-# floor measured in the same run (OpenDKIM, the proxy's own round trip, Postfix alone).
+# floor measured in the same run (OpenDKIM and OpenDMARC, bench/peers.py; the proxy's own
+# round trip; Postfix alone).
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
+from peers import PEERS, expected  # noqa: E402
 
 
 def ratio(a, b, digits=2):
@@ -34,8 +36,8 @@ def mib(kib):
     return f"{kib / 1024:.1f}"
 
 
-def dns_round_trip_ms(port, tries=7):
-    """The floor: median time of one SOA query to 127.0.0.1:port (through the proxy)."""
+def dns_round_trip_ms(server, tries=7):
+    """The floor: median time of one SOA query to `server` (host, port: the proxy)."""
     times = []
     for _ in range(tries):
         qid = random.randrange(65536)
@@ -44,7 +46,7 @@ def dns_round_trip_ms(port, tries=7):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.settimeout(2)
             start = time.monotonic()
-            sock.sendto(query, ("127.0.0.1", port))
+            sock.sendto(query, server)
             sock.recv(4096)
             times.append((time.monotonic() - start) * 1000)
     return sorted(times)[len(times) // 2]
@@ -67,26 +69,44 @@ def table(header, rows):
     return "\n".join(lines)
 
 
+def versus_peers(results, suffix, key, enma_over_peer=True):
+    """Ratio cells of enma+suffix's `key` against each peer+suffix's (results: name -> fields)."""
+    mine = results["enma" + suffix]
+    cells = []
+    for peer, _ in PEERS:
+        other = results.get(peer + suffix)
+        pair = (mine, other) if enma_over_peer else (other, mine)
+        cells.append(ratio(pair[0][key], pair[1][key]) if other else "-")
+    return cells
+
+
+def ratio_headers(template):
+    return [template.format(peer=label) for _, label in PEERS]
+
+
 def s3_cold(bench, messages, concurrency=8):
-    """Every message from its own domain: SPF, Sender ID, DKIM key and ADSP all miss."""
+    """Every message from its own domain: SPF, Sender ID, DKIM key, ADSP, DMARC all miss."""
     rows = []
     results = {}
-    for name in ("enma-50ms", "opendkim-50ms"):
+    for name in ["enma-50ms"] + [peer + "-50ms" for peer, _ in PEERS]:
         fields, command = bench.load(name, "cold", concurrency, messages)
         results[name] = fields
         rows.append([name, fields["messages"], fields["errors"], fields["unexpected"],
                      fields["p50_ms"], fields["p99_ms"], ratio(fields["p99_ms"], bench.floor_ms),
                      f"`{command}`"])
-    enma, peer = results["enma-50ms"], results["opendkim-50ms"]
+    enma = results["enma-50ms"]
     limit = 1.5 * bench.delay_ms
+    peers_p99 = "; ".join(f"{label}: {float(results[peer + '-50ms']['p99_ms']):.1f}"
+                          for peer, label in PEERS)
     target(bench, "S3-cold", f"enma p99 ≤ 1.5 × {bench.delay_ms} ms = {limit:.0f} ms, all methods",
-           f"p99 {float(enma['p99_ms']):.1f} ms (OpenDKIM, DKIM only: {float(peer['p99_ms']):.1f})",
+           f"p99 {float(enma['p99_ms']):.1f} ms ({peers_p99})",
            float(enma["p99_ms"]) <= limit and enma["errors"] == "0")
-    rows[0].insert(7, ratio(enma["p99_ms"], peer["p99_ms"]))
-    rows[1].insert(7, "")
+    cells = versus_peers(results, "-50ms", "p99_ms")
+    for row in rows:
+        row[7:7] = cells if row[0] == "enma-50ms" else [""] * len(cells)
     bench.tables["@S3COLD@"] = table(
-        ["filter", "messages", "errors", "not dkim=pass", "p50 ms", "p99 ms",
-         "p99 / DNS round trip", "enma/OpenDKIM p99", "command"], rows)
+        ["filter", "messages", "errors", "not verified", "p50 ms", "p99 ms",
+         "p99 / DNS round trip"] + ratio_headers("enma/{peer} p99") + ["command"], rows)
 
 
 def log_records(path, pattern):
@@ -113,15 +133,20 @@ def proxy_queries(path):
         return sum(1 for line in f if line.strip() in ("udp", "tcp"))
 
 
+OPENDMARC_WORST = 5  # messages of S4 for OpenDMARC at most
+
+
 def s4_worst(bench, messages, proxy_log):
     """The 233-query message, one at a time: wall time, queries, enma's threads."""
     rows = []
-    for name in ("enma-50ms", "opendkim-50ms"):
+    for name in ["enma-50ms"] + [peer + "-50ms" for peer, _ in PEERS]:
         pid = bench.filters[name][1].pid
         before = bench.status(pid)["Threads"]
         sent_before = proxy_queries(proxy_log)
+        # OpenDMARC's libspf2 asks one query at a time: ~6 s a message, each the same.
+        count = min(messages, OPENDMARC_WORST) if name.startswith("opendmarc") else messages
         with bench.sampler(pid) as sampler:
-            fields, command = bench.load(name, "worst", 1, messages, expect=None)
+            fields, command = bench.load(name, "worst", 1, count, expect=None)
         time.sleep(0.5)
         after = bench.status(pid)["Threads"]
         sent = (proxy_queries(proxy_log) - sent_before) / max(int(fields["messages"]), 1)
@@ -169,13 +194,14 @@ def memory(bench, names):
                      mib(huge["VmHWM"] - small["VmHWM"]), mib(huge["VmRSS"]),
                      f"`{command_small}`<br>`{command_huge}`"])
     bench.tables["@MEM@"] = table(
-        ["filter", "messages (100 KB + 50 MB)", "not dkim=pass", "VmHWM after 100 KB MiB",
+        ["filter", "messages (100 KB + 50 MB)", "not verified", "VmHWM after 100 KB MiB",
          "VmHWM after 50 MB MiB", "growth MiB", "VmRSS after MiB", "commands"], rows)
 
 
 def s5_connections(bench, names, connections):
     """`connections` connections at once, one message each: completed, RSS, threads."""
     rows = []
+    hwm = {}
     for name in names:
         pid = bench.filters[name][1].pid
         before = bench.status(pid)
@@ -184,6 +210,7 @@ def s5_connections(bench, names, connections):
                                          extra=["--hold"])
         time.sleep(1)
         after = bench.status(pid)
+        hwm[name] = {"VmHWM": after["VmHWM"]}
         if name.startswith("enma"):
             target(bench, "S5", f"all {connections} complete, RSS under 256 MB",
                    f"{fields['messages']} completed, {fields['errors']} errors, VmHWM "
@@ -193,12 +220,13 @@ def s5_connections(bench, names, connections):
                      fields["p99_ms"], sampler.peak["Threads"], mib(sampler.peak["VmRSS"]),
                      mib(after["VmHWM"]), f"{before['Threads']} / {after['Threads']}",
                      f"`{command}`"])
+    cells = versus_peers(hwm, "-mem", "VmHWM")
     for row in rows:
-        row.insert(8, ratio(row[7], rows[-1][7]) if row is not rows[-1] else "")
+        row[8:8] = cells if row[0] == "enma-mem" else [""] * len(cells)
     bench.tables["@S5@"] = table(
-        ["filter", "completed", "errors", "not dkim=pass", "p99 ms", "peak Threads",
-         "peak VmRSS MiB", "VmHWM MiB", "enma/OpenDKIM VmHWM", "Threads before / after",
-         "command"], rows)
+        ["filter", "completed", "errors", "not verified", "p99 ms", "peak Threads",
+         "peak VmRSS MiB", "VmHWM MiB"] + ratio_headers("enma/{peer} VmHWM")
+        + ["Threads before / after", "command"], rows)
 
 
 # --- Postfix -----------------------------------------------------------------------------------
@@ -246,12 +274,25 @@ def machine_busy_ms():
     return (sum(fields[:8]) - fields[3] - fields[4]) * 1000.0 / os.sysconf("SC_CLK_TCK")
 
 
-def postfix_run(directory, milter_port, message, count, sessions, milter_pid=None):
+VERIFIED = "bench-verified"  # the WARN text of milter_header_checks: one log line a message
+
+
+def header_checks(directory, expect):
+    """A milter_header_checks table logging VERIFIED for each A-R header containing `expect`."""
+    path = os.path.join(directory, "milter_header_checks")
+    with open(path, "w") as f:
+        f.write(f"/^Authentication-Results:.*{expect}/ WARN {VERIFIED}\n")
+    return f"regexp:{path}"
+
+
+def postfix_run(directory, milter_port, message, count, sessions, milter_pid=None, expect=None):
     import harness
     postfix = harness.Postfix(directory, milter_port or 9)
     settings = dict(POSTFIX_EXTRA)
     if milter_port is None:
         settings["smtpd_milters"] = ""
+    if expect:
+        settings["milter_header_checks"] = header_checks(directory, expect)
     edit_main_cf(os.path.join(postfix.config, "main.cf"), settings)
     postfix.start()
     try:
@@ -268,48 +309,48 @@ def postfix_run(directory, milter_port, message, count, sessions, milter_pid=Non
         machine_cpu = (machine_busy_ms() - busy) / count
         if result.returncode != 0:
             raise RuntimeError(f"smtp-source failed: {result.stderr}")
-        shown = " ".join(args[:-1] + ["127.0.0.1:$SMTP_PORT"]).replace(message, "$MESSAGE")
-        rejected = postfix.maillog().count("milter-reject")
-        return (count / seconds, shown, f"{milter_cpu:.2f}" if milter_pid else "",
-                f"{machine_cpu:.2f}")
     finally:
         postfix.stop()
+    shown = " ".join(args[:-1] + ["127.0.0.1:$SMTP_PORT"]).replace(message, "$MESSAGE")
+    verified = ""
+    if expect:
+        verified = (f"{postfix.maillog().count(VERIFIED)} of {count + sessions * 4} with "
+                    f"{expect} (warm-up included)")
+    return {"rate": count / seconds, "command": shown, "verified": verified,
+            "milter_cpu": f"{milter_cpu:.2f}" if milter_pid else "",
+            "machine_cpu": machine_cpu}
 
 
 def postfix(bench, corpus, directory, count, sessions=8):
     os.chmod(directory, 0o755)  # Postfix's unprivileged processes walk into it
     message = smtp_source_file(corpus, directory)
     runs = {}
-    for name in ("none", "enma", "opendkim"):
+    labels = {"none": "Postfix, no milter", "enma": "Postfix + enma"}
+    labels.update((peer, f"Postfix + {label}") for peer, label in PEERS)
+    for name in labels:
         port, process = bench.filters[name] if name != "none" else (None, None)
         where = os.path.join(directory, f"postfix-{name}")
         os.makedirs(where)
-        pass_before = 0
-        if name == "enma":
-            pass_before = len([r for r in log_records(bench.logs["enma"], "@bench.example")
-                               if r.get("client_ip") == "127.0.0.1"])
         runs[name] = postfix_run(where, port, message, count, sessions,
-                                 process.pid if process else None)
-        print(f"POSTFIX {name}: {runs[name][0]:.1f} msgs/s", flush=True)
+                                 process.pid if process else None,
+                                 expected(name) if process else None)
+        print(f"POSTFIX {name}: {runs[name]['rate']:.1f} msgs/s {runs[name]['verified']}",
+              flush=True)
         shutil.rmtree(where, ignore_errors=True)
-        if name == "enma":
-            records = [r for r in log_records(bench.logs["enma"], "@bench.example")
-                       if r.get("client_ip") == "127.0.0.1"][pass_before:]
-            verified = sum(1 for r in records if r.get("dkim1") == "pass")
-            runs[name] += (f"{verified} of {len(records)} logged dkim=pass (warm-up included)",)
-    alone = runs["none"][0]
+    alone = runs["none"]
     target(bench, "POSTFIX", "Postfix + enma ≥ 80% of Postfix alone (msgs/s)",
-           f"{runs['enma'][0]:.0f} / {alone:.0f} = {ratio(runs['enma'][0], alone)}",
-           runs["enma"][0] >= 0.8 * alone)
+           f"{runs['enma']['rate']:.0f} / {alone['rate']:.0f} = "
+           f"{ratio(runs['enma']['rate'], alone['rate'])}",
+           runs["enma"]["rate"] >= 0.8 * alone["rate"])
     rows = []
-    for name, label in (("none", "Postfix, no milter"), ("enma", "Postfix + enma"),
-                        ("opendkim", "Postfix + OpenDKIM")):
-        rate, command, milter_cpu, machine_cpu = runs[name][:4]
-        note = runs[name][4] if len(runs[name]) > 4 else ""
-        milter = {"none": "", "enma": " (smtpd_milters = inet:127.0.0.1:$ENMA_PORT)",
-                  "opendkim": " (smtpd_milters = inet:127.0.0.1:$OPENDKIM_PORT)"}[name]
-        rows.append([label, f"{rate:.1f}", ratio(rate, alone), milter_cpu, machine_cpu,
-                     ratio(machine_cpu, runs["none"][3]), note, f"`{command}`{milter}"])
+    for name, label in labels.items():
+        run = runs[name]
+        port = f"${name.upper()}_PORT"
+        milter = "" if name == "none" else f" (smtpd_milters = inet:127.0.0.1:{port})"
+        rows.append([label, f"{run['rate']:.1f}", ratio(run["rate"], alone["rate"]),
+                     run["milter_cpu"], f"{run['machine_cpu']:.2f}",
+                     ratio(run["machine_cpu"], alone["machine_cpu"]), run["verified"],
+                     f"`{run['command']}`{milter}"])
     bench.tables["@POSTFIX@"] = table(
         ["MTA", "msgs/s", "/ Postfix alone", "milter CPU ms/msg", "machine CPU ms/msg",
          "machine CPU / Postfix alone", "verified", "command"], rows)

@@ -236,10 +236,10 @@ def free_port():
     raise FixtureError("no free port on 127.0.0.1")
 
 
-def nsd_config(directory, port, files):
+def nsd_config(directory, port, files, server_lines=""):
     zones = "".join(f"zone:\n  name: {zone}\n  zonefile: {path}\n"
                     for zone, path in files.items())
-    return (f'server:\n  ip-address: 127.0.0.1\n  port: {port}\n  username: ""\n'
+    return (f'server:\n  ip-address: 127.0.0.1\n  port: {port}\n  username: ""\n{server_lines}'
             f'  chroot: ""\n  zonesdir: "{directory}"\n  database: ""\n'
             f'  pidfile: "{directory}/nsd.pid"\n  logfile: "{directory}/nsd.log"\n'
             f'  xfrdfile: "{directory}/xfrd.state"\n  xfrdir: "{directory}"\n'
@@ -283,17 +283,22 @@ def wait_until_serving(process, port, zones, log_path, timeout=20.0):
     raise FixtureError(f"NSD on port {port} did not serve every zone within {timeout} s:\n{log}")
 
 
-def start_nsd(directory, files):
-    """Start NSD on a free port, retrying if another process grabbed the port first."""
+def start_nsd(directory, files, port=None, server_lines=""):
+    """Start NSD on a free port, retrying if another process grabbed the port first.
+
+    With `port` (bench/dns.py: 53 in its own network namespace), on that port, tried once.
+    `server_lines`: more "  name: value" lines for nsd.conf's server clause.
+    """
     nsd = shutil.which("nsd") or "/usr/sbin/nsd"
     if not os.path.exists(nsd):
         raise FixtureError("nsd is not installed (Debian package nsd)")
     conf = os.path.join(directory, "nsd.conf")
     log_path = os.path.join(directory, "nsd.log")
-    for _ in range(5):
-        port = free_port()
+    fixed = port
+    for _ in range(1 if fixed else 5):
+        port = fixed or free_port()
         with open(conf, "w") as f:
-            f.write(nsd_config(directory, port, files))
+            f.write(nsd_config(directory, port, files, server_lines))
         checkconf = shutil.which("nsd-checkconf")
         if checkconf:
             run_tool([checkconf, conf], directory)

@@ -1,0 +1,115 @@
+# peers.py - the filters bench/run measures, each started in the foreground on 127.0.0.1 with
+# its descriptor limit raised, resolving through a given DNS server (host, port) of bench/dns.py:
+#   enma       every method it has, forwarding to the server, DNSSEC off (unsigned zone)
+#   opendkim   Debian's OpenDKIM, Mode v (DKIM only), libunbound forwarded to the server
+#   opendmarc  Debian's OpenDMARC, SPF (libspf2, SPFSelfValidate) + DMARC, resolving through the
+#              C library: /etc/resolv.conf, so the server's port must be 53
+import os
+import socket
+import subprocess
+import time
+
+import dns
+
+# The peers, as bench/run names their processes and as the tables name them.
+PEERS = (("opendkim", "OpenDKIM"), ("opendmarc", "OpenDMARC"))
+
+# What each filter must write into Authentication-Results for a message of the corpus
+# (milterload --expect): enma and OpenDKIM verify the signatures, OpenDMARC passes DMARC through
+# SPF aligned with From: (it verifies no signature itself).
+EXPECT = {"enma": "dkim=pass", "opendkim": "dkim=pass", "opendmarc": "dmarc=pass"}
+
+
+def expected(name):
+    """`name`'s text for a good message: its kind is the part before the first '-'."""
+    return EXPECT[name.split("-")[0]]
+
+
+def wait_port(port, process, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"filter on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def raise_fd_limit():
+    """For a filter's child process: 5,000 connections need more than 1,024 descriptors."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+
+
+def start_enma(binary, port, server, log_path):
+    host, dns_port = server
+    args = [binary, "-f", "-o", "log.target=file", "-o", f"log.file={log_path}",
+            "-o", "log.format=json", "-o", f"milter.socket=inet:{port}@127.0.0.1",
+            "-o", "milter.pidfile=", "-o", "resolver.mode=forward",
+            "-o", f"resolver.forwarders={host}@{dns_port}", "-o", "resolver.dnssec=false",
+            "-o", "common.exclusion_addresses=127.0.0.9"]
+    with open(log_path + ".out", "w") as log:
+        return subprocess.Popen(args, stdout=log, stderr=log, preexec_fn=raise_fd_limit)
+
+
+def start_opendkim(directory, port, server, tag=""):
+    # Nameservers, not ResolverConfiguration: OpenDKIM 2.11 hands an unbound config file to
+    # libunbound again and again, from several threads at once, and libunbound's parser is not
+    # reentrant ("fatal flex scanner internal error", tempfails, then the filter exits) as soon
+    # as two connections verify at once. A loopback forwarder with a port works without it.
+    host, dns_port = server
+    conf = os.path.join(directory, f"opendkim{tag}.conf")
+    with open(conf, "w") as f:
+        f.write(f"Mode v\nSocket inet:{port}@127.0.0.1\nBackground no\n"
+                f"PidFile {directory}/opendkim{tag}.pid\nNameservers {host}@{dns_port}\n"
+                "AuthservID bench\nSyslog no\nQueryCache yes\n")
+    with open(os.path.join(directory, f"opendkim{tag}.log"), "w") as log:
+        return subprocess.Popen(["opendkim", "-f", "-x", conf], stdout=log, stderr=log,
+                                preexec_fn=raise_fd_limit)
+
+
+def start_opendmarc(directory, port, server, tag=""):
+    """OpenDMARC doing SPF itself for every message; a private resolv.conf unless `server` is
+    the namespace's own nameserver (127.0.0.1:53, /etc/netns/NAME/resolv.conf)."""
+    host, dns_port = server
+    if dns_port != 53:
+        raise ValueError("OpenDMARC resolves through /etc/resolv.conf: port 53 only")
+    # IgnoreHosts defaults to 127.0.0.1, the POSTFIX scenario's client: a file without it.
+    # SPFIgnoreResults: never take SPF from an Authentication-Results already in the message.
+    ignore = os.path.join(directory, f"opendmarc{tag}.ignore")
+    with open(ignore, "w") as f:
+        f.write("127.0.0.9\n")
+    conf = os.path.join(directory, f"opendmarc{tag}.conf")
+    with open(conf, "w") as f:
+        f.write(f"Socket inet:{port}@127.0.0.1\nBackground false\nAuthservID bench\n"
+                "PublicSuffixList /usr/share/publicsuffix/public_suffix_list.dat\n"
+                "SPFSelfValidate true\nSPFIgnoreResults true\n"
+                f"IgnoreHosts {ignore}\nSyslog false\nFailureReports false\n")
+    args = ["opendmarc", "-f", "-c", conf]
+    if host != "127.0.0.1":
+        # Its own mount namespace with its own /etc/resolv.conf; unshare and sh exec, so the
+        # process id stays OpenDMARC's (--pid, /proc/PID/status).
+        resolv = os.path.join(directory, f"opendmarc{tag}.resolv.conf")
+        with open(resolv, "w") as f:
+            f.write(f"nameserver {host}\n")
+        args = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv] + args
+    with open(os.path.join(directory, f"opendmarc{tag}.log"), "w") as log:
+        return subprocess.Popen(args, stdout=log, stderr=log, preexec_fn=raise_fd_limit)
+
+
+START = {"opendkim": start_opendkim, "opendmarc": start_opendmarc}
+
+
+def start_peer(kind, directory, server, tag, processes):
+    """Start peer `kind` (opendkim, opendmarc) on a free port, add it to `processes` (to be
+    stopped even if it never listens); returns (port, process)."""
+    port = dns.fixture.free_port()
+    process = START[kind](directory, port, server, tag)
+    processes.append(process)
+    wait_port(port, process)
+    return port, process
