@@ -20,6 +20,7 @@
 // writes one segment.
 // 3. Fewer thread switches: the worker pool's readiness check waits a little longer
 // (kLingerMs below) before handing an idle session back to the pool's controller thread.
+// 4. A prompt stop: the accept loop's poll is shortened (kListenerPollShortMs).
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
 // (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
@@ -80,6 +81,12 @@ MilterReadAhead& read_ahead() {
 constexpr int kPoolReadyCheckMs = 1;
 constexpr int kLingerMs = 10;
 
+// libmilter's accept loop (listener.c) polls the listening socket for 5 s at a time and looks
+// at smfi_stop() only between polls, so a stop request waited up to 5 s before the drain even
+// began. Half a second is plenty for an idle listener and a prompt stop.
+constexpr int kListenerPollMs = 5000;
+constexpr int kListenerPollShortMs = 500;
+
 // set_tcp_option - best effort: a failure only means the stall fix is missing.
 void set_tcp_option(int fd, int option) {
     const int saved_errno = errno;
@@ -129,6 +136,8 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
     if (count == 1 && timeout == kPoolReadyCheckMs && fds[0].events == POLLIN &&
         !table.has_buffered(fds[0].fd))
         return __real_poll(fds, count, kLingerMs);
+    if (count == 1 && timeout == kListenerPollMs && !table.adopted(fds[0].fd))
+        return __real_poll(fds, count, kListenerPollShortMs);
     int ready = 0;
     for (nfds_t i = 0; i < count; ++i)
         if ((fds[i].events & POLLIN) != 0 && table.has_buffered(fds[i].fd))

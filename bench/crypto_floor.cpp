@@ -342,12 +342,22 @@ Pkey load_key(const std::string& record) {
     return key;
 }
 
+// sha256 - fetched once, as enma does (verify/dkim/sha256.hpp): the legacy EVP_sha256() would
+// add a provider lookup to every init.
+const EVP_MD* sha256() {
+    static const EVP_MD* const fetched = [] {
+        const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+        return md != nullptr ? md : EVP_sha256();
+    }();
+    return fetched;
+}
+
 // The two halves of one message's check, each as enma calls OpenSSL for it.
 bool body_hash_matches(const Signed& data) {
     MdCtx ctx(EVP_MD_CTX_new());
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), sha256(), nullptr) != 1 ||
         EVP_DigestUpdate(ctx.get(), data.m_body.data(), data.m_body.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1)
         return false;
@@ -357,7 +367,7 @@ bool body_hash_matches(const Signed& data) {
 
 bool signature_verifies(const Signed& data, EVP_PKEY* key) {
     MdCtx ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1)
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, sha256(), nullptr, key) != 1)
         return false;
     return EVP_DigestVerify(ctx.get(),
                             reinterpret_cast<const unsigned char*>(data.m_signature.data()),

@@ -1,6 +1,8 @@
 // body_hash.cpp - SHA-256 over the canonical body, incrementally.
 #include "verify/dkim/body_hash.hpp"
 
+#include "verify/dkim/sha256.hpp"
+
 namespace enma::dkim {
 
 BodyHash::BodyHash(message::Canonicalization canon, std::optional<std::uint64_t> limit)
@@ -14,7 +16,7 @@ BodyHash::BodyHash(message::Canonicalization canon, std::optional<std::uint64_t>
                   EVP_DigestUpdate(m_ctx.get(), bytes.data(), bytes.size());
           },
           limit) {
-    if (m_ctx && EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1)
+    if (m_ctx && EVP_DigestInit_ex(m_ctx.get(), sha256(), nullptr) != 1)
         m_ctx.reset();
 }
 

@@ -4,6 +4,8 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include "verify/dkim/sha256.hpp"
+
 namespace enma::dkim {
 
 namespace {
@@ -54,14 +56,14 @@ bool PublicKey::verify(Algorithm algorithm, std::string_view header_data,
     if (!ctx)
         return false;
     if (algorithm == Algorithm::rsa_sha256) {
-        if (EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, m_key.get()) != 1)
+        if (EVP_DigestVerifyInit(ctx.get(), nullptr, sha256(), nullptr, m_key.get()) != 1)
             return false;
         return EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(header_data),
                                 header_data.size()) == 1;
     }
     unsigned char digest[SHA256_DIGEST_LENGTH];
     unsigned int digest_size = 0;
-    if (EVP_Digest(header_data.data(), header_data.size(), digest, &digest_size, EVP_sha256(),
+    if (EVP_Digest(header_data.data(), header_data.size(), digest, &digest_size, sha256(),
                    nullptr) != 1)
         return false;
     if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, m_key.get()) != 1)
