@@ -17,7 +17,11 @@ PEERS = (("opendkim", "OpenDKIM"), ("opendmarc", "OpenDMARC"))
 # What each filter must write into Authentication-Results for a message of the corpus
 # (milterload --expect): enma and OpenDKIM verify the signatures, OpenDMARC passes DMARC through
 # SPF aligned with From: (it verifies no signature itself).
-EXPECT = {"enma": "dkim=pass", "opendkim": "dkim=pass", "opendmarc": "dmarc=pass"}
+EXPECT = {"enma": "dkim=pass", "opendkim": "dkim=pass", "opendmarc": "dmarc=pass",
+          "enma0": "none"}  # enma0: enma with every method off (its header says "none")
+
+# The options that make enma0 of enma: the milter plumbing alone, no verification.
+NO_METHODS = ("-o", "spf.auth=false", "-o", "sidf.auth=false", "-o", "dkim.auth=false")
 
 
 def expected(name):
@@ -45,13 +49,13 @@ def raise_fd_limit():
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
 
-def start_enma(binary, port, server, log_path):
+def start_enma(binary, port, server, log_path, extra=()):
     host, dns_port = server
     args = [binary, "-f", "-o", "log.target=file", "-o", f"log.file={log_path}",
             "-o", "log.format=json", "-o", f"milter.socket=inet:{port}@127.0.0.1",
             "-o", "milter.pidfile=", "-o", "resolver.mode=forward",
             "-o", f"resolver.forwarders={host}@{dns_port}", "-o", "resolver.dnssec=false",
-            "-o", "common.exclusion_addresses=127.0.0.9"]
+            "-o", "common.exclusion_addresses=127.0.0.9"] + list(extra)
     with open(log_path + ".out", "w") as log:
         return subprocess.Popen(args, stdout=log, stderr=log, preexec_fn=raise_fd_limit)
 
