@@ -127,6 +127,18 @@ void Scheduler::push(Job job) {
         wake();
 }
 
+void Scheduler::waiter_arrived() {
+    if (!m_options.jump_only_while_awaited)
+        return;
+    m_waiters.fetch_add(1);
+    wake();
+}
+
+void Scheduler::waiter_left() noexcept {
+    if (m_options.jump_only_while_awaited)
+        m_waiters.fetch_sub(1);
+}
+
 void Scheduler::spawn(Task<void> task) {
     m_live_tasks.fetch_add(1);
     SpawnAccess::run(*this, std::move(task));
@@ -197,8 +209,11 @@ Scheduler::Wait Scheduler::next_wait() {
         return {0, false};
     if (m_timers.empty())
         return {-1, false};
-    if (m_options.virtual_time)
+    if (m_options.virtual_time) {
+        if (m_options.jump_only_while_awaited && m_waiters.load() == 0)
+            return {-1, false};  // until a waiter arrives (waiter_arrived wakes the loop)
         return {0, true};
+    }
     const auto wait = m_timers.begin()->first.first - Clock::now();
     if (wait <= Duration::zero())
         return {0, false};

@@ -39,6 +39,10 @@ public:
 
     struct Options {
         bool virtual_time = false;  // tests: the clock advances only when the loop is idle
+        // tests driving the loop from another thread (as libmilter does): the virtual clock
+        // advances only while that thread waits in TaskGroup::wait(), so it cannot jump past
+        // a deadline the thread is still about to arm
+        bool jump_only_while_awaited = false;
     };
 
     class FdWatch;
@@ -70,6 +74,11 @@ public:
 
     // Detached tasks started by spawn() that have not finished yet (any thread).
     std::size_t live_tasks() const noexcept { return m_live_tasks.load(); }
+
+    // waiter_arrived / waiter_left - an outside thread starts / stops blocking on the loop's
+    // work (TaskGroup::wait). Only Options::jump_only_while_awaited looks at them.
+    void waiter_arrived();
+    void waiter_left() noexcept;
     // Called with the exception of a spawned task that threw (a bug; logged, never fatal).
     void set_error_handler(std::function<void(std::exception_ptr)> handler);
 
@@ -135,6 +144,7 @@ private:
     std::size_t m_loop_threads_seen = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<std::size_t> m_live_tasks{0};
+    std::atomic<int> m_waiters{0};
     Inbox m_inbox;
     std::map<TimerId, std::function<void()>> m_timers;
     std::uint64_t m_timer_seq = 0;

@@ -47,8 +47,12 @@ void TaskGroup::finished() {
 }
 
 void TaskGroup::wait() {
-    std::unique_lock lock(m_mutex);
-    m_idle.wait(lock, [this] { return m_pending == 0; });
+    m_scheduler.waiter_arrived();
+    {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return m_pending == 0; });
+    }
+    m_scheduler.waiter_left();
 }
 
 std::size_t TaskGroup::pending() const {
