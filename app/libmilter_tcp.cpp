@@ -95,14 +95,20 @@ void set_tcp_option(int fd, int option) {
     errno = saved_errno;
 }
 
-bool is_tcp(int fd) {
-    const int saved_errno = errno;
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    const bool tcp = getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
-                     (address.ss_family == AF_INET || address.ss_family == AF_INET6);
-    errno = saved_errno;
-    return tcp;
+// is_tcp - from the peer address accept() filled in; getsockname() only if it gave none.
+bool is_tcp(int fd, const sockaddr* peer) {
+    sa_family_t family = AF_UNSPEC;
+    if (peer != nullptr) {
+        family = peer->sa_family;
+    } else {
+        const int saved_errno = errno;
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+            family = address.ss_family;
+        errno = saved_errno;
+    }
+    return family == AF_INET || family == AF_INET6;
 }
 
 }  // namespace
@@ -111,7 +117,7 @@ bool is_tcp(int fd) {
 extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length) {
     const int fd = __real_accept(listener, address, length);
     if (fd >= 0) {
-        const bool tcp = is_tcp(fd);
+        const bool tcp = is_tcp(fd, address);
         if (tcp)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);

@@ -19,12 +19,8 @@
 #   s1 s2 s3._domainkey TXT  the rsa-2048 public keys of bench/corpus.py (DIR/keys/sN.txt)
 #   _adsp._domainkey TXT "dkim=unknown"
 #   + the records of CORPUS/zone-extra.txt (bench/corpus.py: cold domains, worst-case trees)
-#
-#   /usr/bin/python3 bench/dns.py proxy HOST PORT DNS_PROXY_ARGS...
-# runs dns_proxy.py with its delaying port bound to HOST:PORT (start_delay uses it).
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -66,8 +62,8 @@ def start(directory, keys_directory):
 def start_delay(directory, nsd_port, delay_ms):
     """The fixture's delaying proxy in front of `nsd_port`, listening on DELAYED."""
     process = subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__), "proxy", DELAYED[0], str(DELAYED[1]),
-         "--upstream-port", str(nsd_port), "--delay-ms", str(delay_ms),
+        [sys.executable, os.path.join(HERE, "..", "tests", "integration", "dns_proxy.py"),
+         "--listen", f"{DELAYED[0]}:{DELAYED[1]}", "--upstream-port", str(nsd_port), "--delay-ms", str(delay_ms),
          "--log", os.path.join(directory, "proxy.log")], stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     if not line:
@@ -79,35 +75,3 @@ def start_delay(directory, nsd_port, delay_ms):
 def stop(processes):
     for process in reversed(processes):
         fixture.stop(process)
-
-
-def serve_proxy(host, port, argv):
-    """dns_proxy.py with its first port pair (the delaying one) bound to host:port.
-
-    dns_proxy.py binds free ports of 127.0.0.1 only; its bind_pair is swapped for the first
-    call (the black hole keeps a free port).
-    """
-    import dns_proxy
-    free_pair = dns_proxy.bind_pair
-
-    def bind_pair():
-        dns_proxy.bind_pair = free_pair
-        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        tcp.bind((host, port))
-        tcp.listen(128)
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind((host, port))
-        tcp.setblocking(False)
-        udp.setblocking(False)
-        return tcp, udp, port
-
-    dns_proxy.bind_pair = bind_pair
-    sys.argv = ["dns_proxy.py"] + argv
-    return dns_proxy.main()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] != "proxy":
-        sys.exit("usage: dns.py proxy HOST PORT DNS_PROXY_ARGS...")
-    sys.exit(serve_proxy(sys.argv[2], int(sys.argv[3]), sys.argv[4:]))

@@ -50,24 +50,26 @@ class Log:
                 f.write(line + "\n")
 
 
-def bind_pair():
-    """A TCP listening socket and a UDP socket on the same free port of 127.0.0.1."""
+def bind_pair(host="127.0.0.1", port=0):
+    """A TCP listening socket and a UDP socket on the same port of `host` (port 0: a free one)."""
     for _ in range(50):
         tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        tcp.bind(("127.0.0.1", 0))
-        port = tcp.getsockname()[1]
+        tcp.bind((host, port))
+        bound = tcp.getsockname()[1]
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            udp.bind(("127.0.0.1", port))
+            udp.bind((host, bound))
         except OSError:
             tcp.close()
             udp.close()
+            if port:
+                raise
             continue
         tcp.listen(128)
         tcp.setblocking(False)
         udp.setblocking(False)
-        return tcp, udp, port
+        return tcp, udp, bound
     raise RuntimeError("no free port pair on 127.0.0.1")
 
 
@@ -169,12 +171,12 @@ async def black_hole_tcp(reader, writer):
         writer.close()
 
 
-async def serve(upstream_port, delay, log):
+async def serve(upstream_port, delay, log, listen=("127.0.0.1", 0)):
     loop = asyncio.get_running_loop()
     stop = loop.create_future()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: stop.done() or stop.set_result(None))
-    delay_tcp, delay_udp, delay_port = bind_pair()
+    delay_tcp, delay_udp, delay_port = bind_pair(*listen)
     hole_tcp, hole_udp, hole_port = bind_pair()
     await loop.create_datagram_endpoint(lambda: DelayUdp(upstream_port, delay, log),
                                         sock=delay_udp)
@@ -194,8 +196,12 @@ def main():
     parser.add_argument("--upstream-port", type=int, required=True)
     parser.add_argument("--delay-ms", type=int, default=50)
     parser.add_argument("--log", default="")
+    parser.add_argument("--listen", default="127.0.0.1:0",
+                        help="HOST:PORT of the delaying side (port 0: a free one)")
     args = parser.parse_args()
-    asyncio.run(serve(args.upstream_port, args.delay_ms / 1000.0, Log(args.log)))
+    host, _, port = args.listen.rpartition(":")
+    asyncio.run(serve(args.upstream_port, args.delay_ms / 1000.0, Log(args.log),
+                      (host, int(port))))
     return 0
 
 
