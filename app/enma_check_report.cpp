@@ -1,6 +1,7 @@
 // enma_check_report.cpp - the header line and the JSON object of enma-check.
 #include "app/enma_check_report.hpp"
 
+#include "app/dmarc_fields.hpp"
 #include "verify/authres/auth_results.hpp"
 
 namespace enma::app {
@@ -11,11 +12,8 @@ nlohmann::ordered_json result_json(const verify::AuthResult& result) {
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
     for (const auto& property : result.m_properties)
         properties[property.m_ptype + "." + property.m_property] = property.m_value;
-    return {{"method", result.m_method},
-            {"result", result.m_result},
-            {"reason", result.m_reason},
-            {"comment", result.m_comment},
-            {"properties", properties}};
+    return {{"method", result.m_method},   {"result", result.m_result}, {"reason", result.m_reason},
+            {"comment", result.m_comment}, {"dnssec", result.m_dnssec}, {"properties", properties}};
 }
 
 nlohmann::ordered_json dns_json(const pipeline::Verdict& verdict) {
@@ -28,6 +26,20 @@ nlohmann::ordered_json dns_json(const pipeline::Verdict& verdict) {
             {"failures", verdict.m_dns.m_failures},
             {"eom_ms", verdict.m_eom_ms},
             {"deadline_expired", verdict.m_deadline_expired}};
+}
+
+// dmarc_json - the daemon's dmarc_* log fields, as one object without the prefix.
+nlohmann::ordered_json dmarc_json(const pipeline::Verdict& verdict) {
+    if (!verdict.m_dmarc)
+        return nullptr;
+    LogRecord record("dmarc");
+    add_dmarc_fields(record, *verdict.m_dmarc);
+    const auto fields = nlohmann::ordered_json::parse("{" + record.json_fields() + "}");
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : fields.items())
+        if (key.rfind("dmarc_", 0) == 0)
+            out[key.substr(6)] = value;
+    return out;
 }
 
 nlohmann::ordered_json envelope_json(const CheckEnvelope& envelope) {
@@ -59,6 +71,8 @@ nlohmann::ordered_json verdict_json(std::string_view authserv_id, const pipeline
             {"header_from", verdict.m_header_from},
             {"results", results},
             {"forged_authentication_results", verdict.m_forged_indices},
+            {"dmarc", dmarc_json(verdict)},
+            {"action", action_word(verdict.m_action)},
             {"dns", dns_json(verdict)}};
 }
 

@@ -54,7 +54,7 @@ sfsistat guarded(SMFICTX* ctx, const char* step, Fn&& fn) {
 sfsistat on_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned long /*f2*/,
                       unsigned long /*f3*/, unsigned long* pf0, unsigned long* pf1,
                       unsigned long* pf2, unsigned long* pf3) {
-    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
     const unsigned long wanted = SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC |
                                  SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH |
                                  SMFIP_NR_BODY;
@@ -138,7 +138,7 @@ void open_milter_socket(MilterService& service, const std::string& socket, int t
     smfiDesc description{};
     description.xxfi_name = const_cast<char*>("enma");
     description.xxfi_version = SMFI_VERSION;
-    description.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+    description.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
     description.xxfi_connect = on_connect;
     description.xxfi_helo = on_helo;
     description.xxfi_envfrom = on_envfrom;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "app/dmarc_fields.hpp"
 #include "app/logging.hpp"
 #include "app/milter_write_batch.hpp"
 
@@ -117,12 +118,40 @@ sfsistat MilterConnection::eom(SMFICTX* ctx) {
     if (m_queue_id.empty())
         m_queue_id = macro(ctx, "i");
     const auto verdict = m_message->end_of_message();
-    {
+    const sfsistat status = act(ctx, verdict);
+    if (status == SMFIS_CONTINUE) {
         const WriteBatch batch;  // the modifications leave with the final reply
         apply(ctx, verdict);
     }
     log_message(ctx, verdict);
     m_message.reset();
+    return status;
+}
+
+// act - the action a verdict asks for (dmarc.*_action; none by default). A message is never
+// discarded: it is rejected or deferred with a reply the client sees, or held by the MTA.
+sfsistat MilterConnection::act(SMFICTX* ctx, const pipeline::Verdict& verdict) {
+    const auto reply = [&] {
+        return smfi_setreply(ctx, const_cast<char*>(verdict.m_reply.m_code.c_str()),
+                             const_cast<char*>(verdict.m_reply.m_status.c_str()),
+                             const_cast<char*>(verdict.m_reply.m_text.c_str()));
+    };
+    switch (verdict.m_action) {
+        case pipeline::Action::reject:
+            reply();
+            return SMFIS_REJECT;
+        case pipeline::Action::tempfail:
+            reply();
+            return SMFIS_TEMPFAIL;
+        case pipeline::Action::quarantine:
+            if (smfi_quarantine(ctx, const_cast<char*>("DMARC policy quarantine")) != MI_SUCCESS)
+                emit(spdlog::level::warn, LogRecord("action.failed")
+                                              .add("queue_id", m_queue_id)
+                                              .add("action", "quarantine"));
+            break;
+        case pipeline::Action::none:
+            break;
+    }
     return SMFIS_CONTINUE;
 }
 
@@ -160,11 +189,15 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
         record.add(key, result.m_result);
         if (!result.m_reason.empty())
             record.add(key + "_reason", result.m_reason);
+        if (!result.m_dnssec.empty())
+            record.add(key + "_dnssec", result.m_dnssec);
         for (const auto& property : result.m_properties)
             if (result.m_method == "dkim" &&
                 (property.m_property == "d" || property.m_property == "s"))
                 record.add(key + "_" + property.m_property, property.m_value);
     }
+    if (verdict.m_dmarc)
+        add_dmarc_fields(record, *verdict.m_dmarc);
     record.add("forged_removed", static_cast<std::int64_t>(verdict.m_forged_indices.size()))
         .add("dns_queries", static_cast<std::int64_t>(verdict.m_queries))
         .add("dns_refused", static_cast<std::int64_t>(verdict.m_queries_refused))

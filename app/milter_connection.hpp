@@ -39,6 +39,7 @@ public:
 
 private:
     sfsistat no_reply(unsigned long flag) const;
+    sfsistat act(SMFICTX* ctx, const pipeline::Verdict& verdict);
     void apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
     void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
 

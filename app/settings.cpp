@@ -21,6 +21,43 @@ resolver::ResolverOptions::Mode to_mode(conf::ResolverMode mode) {
     return resolver::ResolverOptions::Mode::recursive;
 }
 
+pipeline::Action to_action(conf::DmarcAction action) {
+    switch (action) {
+        case conf::DmarcAction::reject:
+            return pipeline::Action::reject;
+        case conf::DmarcAction::quarantine:
+            return pipeline::Action::quarantine;
+        case conf::DmarcAction::tempfail:
+            return pipeline::Action::tempfail;
+        case conf::DmarcAction::none:
+            break;
+    }
+    return pipeline::Action::none;
+}
+
+pipeline::SmtpReply to_reply(const conf::SmtpReplyConfig& reply) {
+    return {reply.m_code, reply.m_status, reply.m_text};
+}
+
+// dmarc_settings - dmarc.*; the public suffix list is loaded here, so a reload reads it anew.
+pipeline::DmarcSettings dmarc_settings(const conf::DmarcConfig& config) {
+    pipeline::DmarcSettings settings;
+    settings.m_enabled = config.m_auth;
+    settings.m_mode = config.m_org_domain == conf::DmarcOrgDomain::psl
+                          ? dmarc::OrgDomainMode::psl
+                          : dmarc::OrgDomainMode::tree_walk;
+    if (settings.m_enabled && settings.m_mode == dmarc::OrgDomainMode::psl)
+        settings.m_psl = dmarc::PublicSuffixList::load(config.m_psl_file);
+    settings.m_on_reject = to_action(config.m_reject_action);
+    settings.m_on_quarantine = to_action(config.m_quarantine_action);
+    settings.m_on_temperror = to_action(config.m_temperror_action);
+    settings.m_reject_reply = to_reply(config.m_reject_reply);
+    settings.m_tempfail_reply = to_reply(config.m_tempfail_reply);
+    settings.m_exempt_addresses = config.m_exempt_addresses;
+    settings.m_exempt_authenticated = config.m_exempt_authenticated;
+    return settings;
+}
+
 }  // namespace
 
 resolver::ResolverOptions resolver_options(const conf::Config& config) {
@@ -60,6 +97,7 @@ pipeline::AuthSettings auth_settings(const conf::Config& config, const std::stri
     dkim.m_accept_expired_signature = config.m_dkim.m_accept_expired_signature;
     dkim.m_rfc4871_compatible = config.m_dkim.m_rfc4871_compatible;
     dkim.m_signheader_limit = static_cast<std::size_t>(config.m_dkim.m_signheader_limit);
+    settings.m_dmarc = dmarc_settings(config.m_dmarc);
     return settings;
 }
 

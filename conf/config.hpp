@@ -168,10 +168,37 @@ struct LogConfig {
     LogLevel m_level = LogLevel::info;
 };
 
-// Sections still to come; the daemon shows their switches already.
+// DMARC (RFC 9989): how the Organizational Domain is found, and what a verdict may do.
+enum class DmarcOrgDomain : std::uint8_t { tree_walk, psl };
+inline constexpr std::array<std::string_view, 2> dmarc_org_domain_names{"treewalk", "psl"};
+
+enum class DmarcAction : std::uint8_t { none, reject, quarantine, tempfail };
+inline constexpr std::array<std::string_view, 4> dmarc_action_names{"none", "reject", "quarantine",
+                                                                    "tempfail"};
+
+// SmtpReplyConfig - "CODE X.Y.Z text": a reply code, its enhanced status code (RFC 3463) of
+// the same class, and printable text in which "%d" stands for the author domain.
+struct SmtpReplyConfig {
+    std::string m_code;
+    std::string m_status;
+    std::string m_text;
+    std::string to_string() const { return m_code + " " + m_status + " " + m_text; }
+};
+
 struct DmarcConfig {
     bool m_auth = false;
+    DmarcOrgDomain m_org_domain = DmarcOrgDomain::tree_walk;
+    std::string m_psl_file;
+    DmarcAction m_reject_action = DmarcAction::none;
+    DmarcAction m_quarantine_action = DmarcAction::none;
+    DmarcAction m_temperror_action = DmarcAction::none;
+    SmtpReplyConfig m_reject_reply;
+    SmtpReplyConfig m_tempfail_reply;
+    std::vector<resolver::Network> m_exempt_addresses;
+    bool m_exempt_authenticated = false;
 };
+
+// Sections still to come; their switches are refused when turned on (config_validate).
 struct ArcConfig {
     bool m_auth = false;
 };

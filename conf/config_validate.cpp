@@ -60,12 +60,31 @@ void check_milter(const Config& config, const Provenance& provenance) {
     }
 }
 
+// check_unimplemented - a switch that would do nothing is refused rather than ignored.
+void check_unimplemented(const Config& config, const Provenance& provenance) {
+    if (config.m_arc.m_auth)
+        fail(provenance, "arc.auth", "ARC (RFC 8617) is not implemented yet; set it to false");
+}
+
+void check_dmarc(const Config& config, const Provenance& provenance) {
+    const auto& dmarc = config.m_dmarc;
+    const auto acts = [](DmarcAction action) { return action != DmarcAction::none; };
+    if (!dmarc.m_auth && (acts(dmarc.m_reject_action) || acts(dmarc.m_quarantine_action) ||
+                          acts(dmarc.m_temperror_action)))
+        fail(provenance,
+             set_explicitly(provenance, {"dmarc.reject_action", "dmarc.quarantine_action",
+                                         "dmarc.temperror_action", "dmarc.auth"}),
+             "a dmarc.*_action is set but dmarc.auth is false");
+}
+
 }  // namespace
 
 void validate_config(const Config& config, const Provenance& provenance) {
     check_milter(config, provenance);
     check_logging(config, provenance);
     check_resolver(config, provenance);
+    check_unimplemented(config, provenance);
+    check_dmarc(config, provenance);
 }
 
 }  // namespace enma::conf

@@ -256,11 +256,94 @@ void add_method_keys(std::vector<KeySpec>& t) {
     t.push_back(bool_key("dkimadsp.auth", "false",
                          "Check DKIM ADSP (RFC 5617, historic since 2013).",
                          FIELD(m_dkimadsp.m_auth)));
-    t.push_back(
-        bool_key("dmarc.auth", "false", "Evaluate DMARC (RFC 7489).", FIELD(m_dmarc.m_auth)));
-    t.push_back(bool_key("arc.auth", "false", "Verify ARC sets (RFC 8617).", FIELD(m_arc.m_auth)));
+    t.push_back(bool_key("arc.auth", "false",
+                         "Verify ARC sets (RFC 8617). Not implemented yet: true is refused.",
+                         FIELD(m_arc.m_auth)));
     t.push_back(bool_key("iprev.auth", "false", "Check the client's reverse DNS (RFC 8601 iprev).",
                          FIELD(m_iprev.m_auth)));
+}
+
+// parse_reply - "CODE X.Y.Z text" for a reply of `klass` (4 or 5), as smfi_setreply takes it.
+SmtpReplyConfig parse_reply(std::string_view text, char klass) {
+    const auto fail = [&](std::string_view why) -> SmtpReplyConfig {
+        throw ValueError(fmt::format("expected '{}XY {}.Y.Z text' ({}), got '{}'", klass, klass,
+                                     why, bounded(text)));
+    };
+    const auto first = text.find(' ');
+    const auto second = first == std::string_view::npos ? first : text.find(' ', first + 1);
+    if (second == std::string_view::npos)
+        return fail("code, status and text");
+    SmtpReplyConfig reply{std::string(text.substr(0, first)),
+                          std::string(text.substr(first + 1, second - first - 1)),
+                          std::string(text.substr(second + 1))};
+    const auto digits = [](std::string_view s) {
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (reply.m_code.size() != 3 || !digits(reply.m_code) || reply.m_code[0] != klass)
+        return fail("the code");
+    const auto dot1 = reply.m_status.find('.');
+    const auto dot2 = reply.m_status.find('.', dot1 == std::string::npos ? dot1 : dot1 + 1);
+    if (reply.m_status.substr(0, 2) != std::string{klass, '.'} || dot2 == std::string::npos ||
+        !digits(std::string_view(reply.m_status).substr(2, dot2 - 2)) ||
+        !digits(std::string_view(reply.m_status).substr(dot2 + 1)))
+        return fail("the enhanced status code");
+    for (std::size_t i = 0; i < reply.m_text.size(); ++i) {
+        const char c = reply.m_text[i];
+        if (c < ' ' || c >= 0x7f || (c == '%' && reply.m_text.compare(i, 2, "%d") != 0))
+            return fail("printable text; '%' only in %d");
+    }
+    if (reply.m_text.empty())
+        return fail("the text");
+    return reply;
+}
+
+template <typename Access>
+KeySpec reply_key(std::string_view name, std::string_view def, char klass, std::string_view meaning,
+                  Access field) {
+    return make_key(
+        name, "smtp reply", def, meaning, field,
+        [klass](std::string_view v) { return parse_reply(v, klass); },
+        [](const SmtpReplyConfig& v) { return v.to_string(); });
+}
+
+void add_dmarc_keys(std::vector<KeySpec>& t) {
+    t.push_back(bool_key("dmarc.auth", "false",
+                         "Evaluate DMARC (RFC 9989) and report dmarc= in the A-R field.",
+                         FIELD(m_dmarc.m_auth)));
+    t.push_back(enum_key<DmarcOrgDomain>(
+        "dmarc.org_domain", "treewalk", dmarc_org_domain_names,
+        "Organizational Domain: RFC 9989's DNS tree walk, or RFC 7489's public suffix list.",
+        FIELD(m_dmarc.m_org_domain)));
+    t.push_back(path_key("dmarc.psl_file", "/usr/share/publicsuffix/public_suffix_list.dat", false,
+                         "Public suffix list for dmarc.org_domain psl; read at start and on "
+                         "SIGHUP.",
+                         FIELD(m_dmarc.m_psl_file)));
+    t.push_back(enum_key<DmarcAction>(
+        "dmarc.reject_action", "none", dmarc_action_names,
+        "What enma does with a message failing DMARC under p=reject; none only reports.",
+        FIELD(m_dmarc.m_reject_action)));
+    t.push_back(enum_key<DmarcAction>(
+        "dmarc.quarantine_action", "none", dmarc_action_names,
+        "What enma does with a message failing DMARC under p=quarantine (quarantine: the MTA's "
+        "hold queue).",
+        FIELD(m_dmarc.m_quarantine_action)));
+    t.push_back(enum_key<DmarcAction>("dmarc.temperror_action", "none", dmarc_action_names,
+                                      "What enma does when DMARC ends in temperror.",
+                                      FIELD(m_dmarc.m_temperror_action)));
+    t.push_back(reply_key("dmarc.reject_reply", "550 5.7.1 Message rejected per DMARC policy of %d",
+                          '5', "SMTP reply for dmarc.*_action reject; %d is the author domain.",
+                          FIELD(m_dmarc.m_reject_reply)));
+    t.push_back(reply_key("dmarc.tempfail_reply",
+                          "451 4.7.1 DMARC policy of %d could not be evaluated", '4',
+                          "SMTP reply for dmarc.*_action tempfail; %d is the author domain.",
+                          FIELD(m_dmarc.m_tempfail_reply)));
+    t.push_back(make_key("dmarc.exempt_addresses", "address list", "",
+                         "Clients (addresses or CIDR networks) DMARC actions never apply to.",
+                         FIELD(m_dmarc.m_exempt_addresses), parse_address_list, render_networks));
+    t.push_back(bool_key("dmarc.exempt_authenticated", "true",
+                         "DMARC actions never apply to SMTP AUTH clients ({auth_authen} set).",
+                         FIELD(m_dmarc.m_exempt_authenticated)));
 }
 
 void add_authresult_keys(std::vector<KeySpec>& t) {
@@ -316,6 +399,7 @@ std::vector<KeySpec> key_table() {
     add_milter_new_keys(table);
     add_logging_keys(table);
     add_method_keys(table);
+    add_dmarc_keys(table);
     add_authresult_keys(table);
     add_resolver_keys(table);
     return table;

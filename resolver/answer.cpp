@@ -3,6 +3,13 @@
 
 namespace enma::resolver {
 
+Security combine(Security a, Security b) noexcept {
+    for (Security worst : {Security::bogus, Security::unchecked, Security::insecure})
+        if (a == worst || b == worst)
+            return worst;
+    return Security::secure;
+}
+
 bool Answer::is_temporary() const noexcept {
     switch (m_status) {
         case DnsStatus::noerror:

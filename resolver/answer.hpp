@@ -87,6 +87,10 @@ struct Answer {
     }
 };
 
+// combine - the DNSSEC state of a result that rests on answers of states `a` and `b`:
+// secure only when both are; bogus before unchecked before insecure.
+Security combine(Security a, Security b) noexcept;
+
 std::string_view to_string(RrType type) noexcept;
 std::string_view to_string(DnsStatus status) noexcept;
 std::string_view to_string(Security security) noexcept;

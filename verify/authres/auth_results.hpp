@@ -27,6 +27,9 @@ struct AuthResult {
     std::string m_comment;  // our own text (key size, DNSSEC state); sanitised, may be empty
     std::string m_reason;   // free text: goes out as a quoted reason="..."; may be empty
     std::vector<AuthProperty> m_properties;
+    // The DNSSEC state the result rests on (secure, insecure, bogus, unchecked; empty when it
+    // needed no DNS): for logs and enma-check --json; the renderer does not print it.
+    std::string m_dnssec{};
 };
 
 // render_auth_results - the header value: "authserv-id; resinfo; resinfo" or

@@ -6,11 +6,42 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "resolver/ip_address.hpp"
 #include "verify/dkim/dkim_options.hpp"
+#include "verify/dmarc/dmarc_result.hpp"
+#include "verify/dmarc/public_suffix_list.hpp"
 
 namespace enma::pipeline {
+
+// Action - what the MTA is told to do with a message (only DMARC asks for one today).
+enum class Action : std::uint8_t { none, reject, quarantine, tempfail };
+
+// SmtpReply - a reply the MTA sends for a rejected or deferred message; "%d" in the text
+// stands for the author domain.
+struct SmtpReply {
+    std::string m_code;    // "550"
+    std::string m_status;  // "5.7.1" (RFC 3463)
+    std::string m_text;
+};
+
+// DmarcSettings - dmarc.*: evaluation, and the actions that are all off by default.
+struct DmarcSettings {
+    bool m_enabled = false;  // dmarc.auth
+    dmarc::OrgDomainMode m_mode = dmarc::OrgDomainMode::tree_walk;
+    std::shared_ptr<const dmarc::PublicSuffixList> m_psl;  // loaded in PSL mode only
+    Action m_on_reject = Action::none;                     // disposition reject
+    Action m_on_quarantine = Action::none;                 // disposition quarantine
+    Action m_on_temperror = Action::none;                  // dmarc=temperror
+    SmtpReply m_reject_reply{"550", "5.7.1", "Message rejected per DMARC policy of %d"};
+    SmtpReply m_tempfail_reply{"451", "4.7.1", "DMARC policy of %d could not be evaluated"};
+    std::vector<resolver::Network> m_exempt_addresses;  // clients never acted on
+    bool m_exempt_authenticated = true;                 // SMTP AUTH clients never acted on
+};
 
 struct AuthSettings {
     std::string m_authserv_id;         // authresult.identifier (the host name by default)
@@ -26,6 +57,7 @@ struct AuthSettings {
     std::chrono::milliseconds m_deadline{10'000};  // milter.verify_deadline, from end of message
     std::size_t m_max_header_bytes = 4 << 20;      // headers kept beyond this are not verified
     dkim::DkimOptions m_dkim_options;
+    DmarcSettings m_dmarc;
 };
 
 }  // namespace enma::pipeline

@@ -1,50 +1,16 @@
 // message_session.cpp - starting each method's lookups at the right SMTP step, and the verdict.
 #include "verify/pipeline/message_session.hpp"
 
-#include "verify/message/header_field.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <map>
-#include <optional>
 
-#include "coro/task_group.hpp"
-#include "resolver/query_budget.hpp"
-#include "verify/adsp/adsp_check.hpp"
 #include "verify/authres/authserv_id.hpp"
-#include "verify/dkim/dkim_verifier.hpp"
-#include "verify/dkim/key_lookup.hpp"
-#include "verify/message/address.hpp"
-#include "verify/sidf/sidf_check.hpp"
-#include "verify/spf/spf_check_host.hpp"
+#include "verify/message/header_field.hpp"
+#include "verify/pipeline/dnssec_word.hpp"
+#include "verify/pipeline/message_state.hpp"
 
 namespace enma::pipeline {
-
-// State - what the lookups write; shared with every task so an abort cannot free it early.
-struct MessageState {
-    MessageState(coro::Scheduler& scheduler, std::shared_ptr<resolver::Resolver> shared,
-                 std::size_t max_queries)
-        : m_shared(std::move(shared)),
-          m_budget(max_queries),
-          m_group(coro::TaskGroup::create(scheduler)),
-          m_resolver(*m_shared, m_budget, m_group->token()) {}
-
-    std::shared_ptr<resolver::Resolver> m_shared;
-    resolver::QueryBudget m_budget;
-    std::shared_ptr<coro::TaskGroup> m_group;
-    resolver::ScopedResolver m_resolver;
-    // Written on the loop thread, read by the message's thread after m_group->wait().
-    std::optional<spf::SpfOutput> m_spf;
-    std::optional<sidf::SidfOutput> m_sidf;
-    std::map<std::size_t, dkim::KeyLookupResult> m_keys;
-    // Kept by the message's thread for Sender ID's PRA.
-    std::vector<sidf::HeaderField> m_pra_headers;
-    std::unique_ptr<dkim::DkimVerifier> m_dkim;
-    // The DKIM verdicts, kept for ADSP; m_adsp is written by the second round of lookups.
-    std::vector<dkim::DkimResult> m_dkim_results;
-    std::optional<adsp::AdspOutput> m_adsp;
-};
 
 namespace {
 
@@ -68,7 +34,7 @@ std::string trim(std::string_view text) {
 coro::Task<void> run_spf(std::shared_ptr<MessageState> state, spf::SpfInput input, bool prefetch) {
     spf::SpfLimits limits;
     limits.m_prefetch = prefetch;
-    auto output = co_await spf::check_host(state->m_resolver, input, limits);
+    auto output = co_await spf::check_host(state->m_spf_tally, input, limits);
     state->m_spf = std::move(output);
 }
 
@@ -76,7 +42,7 @@ coro::Task<void> run_sidf(std::shared_ptr<MessageState> state, sidf::SidfInput i
                           bool prefetch) {
     spf::SpfLimits limits;
     limits.m_prefetch = prefetch;
-    auto output = co_await sidf::check_sender_id(state->m_resolver, input, limits);
+    auto output = co_await sidf::check_sender_id(state->m_sidf_tally, input, limits);
     state->m_sidf = std::move(output);
 }
 
@@ -91,52 +57,7 @@ coro::Task<void> run_adsp(std::shared_ptr<MessageState> state, adsp::AdspInput i
     state->m_adsp = std::move(output);
 }
 
-// Author - the From field's author domain and first address, or why there is none.
-struct Author {
-    std::string m_domain;
-    std::string m_address;
-    std::string m_error;
-};
-
-Author find_author(const std::vector<sidf::HeaderField>& headers) {
-    Author author;
-    const std::string* from = nullptr;
-    for (const auto& [name, value] : headers) {
-        if (!message::iequals(name, "From"))
-            continue;
-        if (from) {
-            author.m_error = "multiple From fields";
-            return author;
-        }
-        from = &value;
-    }
-    if (!from) {
-        author.m_error = "no From field";
-        return author;
-    }
-    const auto domain = message::author_domain(*from);
-    if (!domain.m_ok) {
-        author.m_error = "From: " + domain.m_error;
-        return author;
-    }
-    author.m_domain = domain.m_domain;
-    author.m_address = message::parse_address_list(*from).m_mailboxes.front().address();
-    return author;
-}
-
-std::string_view security_word(resolver::Security security) {
-    switch (security) {
-        case resolver::Security::secure:
-            return "DNSSEC secure";
-        case resolver::Security::bogus:
-            return "DNSSEC bogus";
-        case resolver::Security::insecure:
-            return "DNSSEC insecure";
-        case resolver::Security::unchecked:
-            break;
-    }
-    return "";
-}
+constexpr std::string_view kTruncated = "header too large to verify";
 
 }  // namespace
 
@@ -184,8 +105,10 @@ void MessageSession::header(std::string_view name, std::string_view value) {
             m_forged.push_back(m_ar_fields);
     }
     m_header_bytes += name.size() + value.size();
-    if (m_header_bytes > m_settings->m_max_header_bytes)
+    if (m_header_bytes > m_settings->m_max_header_bytes) {
+        m_headers_truncated = true;
         return;
+    }
     if (is_pra_field(name))
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
     if (m_state->m_dkim)
@@ -201,12 +124,18 @@ void MessageSession::end_of_headers() {
         return;
     m_headers_ended = true;
     std::vector<coro::Task<void>> tasks;
+    std::vector<std::string> signing_domains;
     if (m_state->m_dkim) {
         m_state->m_dkim->end_of_headers();
-        for (auto& request : m_state->m_dkim->take_key_requests())
+        for (auto& request : m_state->m_dkim->take_key_requests()) {
+            signing_domains.push_back(request.m_domain);
             tasks.push_back(run_key_lookup(m_state, request.m_index, std::move(request.m_selector),
                                            std::move(request.m_domain)));
+        }
     }
+    if (m_settings->m_dmarc.m_enabled && !m_headers_truncated)
+        if (auto lookups = start_dmarc_lookups(m_state, dmarc_context(), signing_domains))
+            tasks.push_back(std::move(*lookups));
     if (m_settings->m_sidf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated)) {
         sidf::SidfInput input;
         input.m_ip = m_connection.m_ip;
@@ -236,6 +165,9 @@ Verdict MessageSession::end_of_message() {
     add_sidf_result(verdict);
     add_dkim_results(verdict);
     add_adsp_result(verdict, started);
+    add_dmarc_result(verdict, started);
+    if (m_headers_truncated)
+        mark_truncated(verdict);
     verdict.m_header_value =
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
@@ -269,6 +201,8 @@ void MessageSession::add_spf_result(Verdict& verdict) const {
         result.m_result = "hardfail";
     if (spf.m_result != spf::SpfResult::pass)
         result.m_reason = spf.m_reason;
+    result.m_comment = dnssec_comment(m_state->m_spf_tally.security());
+    result.m_dnssec = dnssec_field(m_state->m_spf_tally.security());
     result.m_properties.push_back({"smtp", "mailfrom", spf.m_sender});
     if (!m_connection.m_helo.empty())
         result.m_properties.push_back({"smtp", "helo", m_connection.m_helo});
@@ -285,6 +219,8 @@ void MessageSession::add_sidf_result(Verdict& verdict) const {
                                                              : to_string(sidf.m_result));
     if (sidf.m_result != sidf::SidfResult::pass)
         result.m_reason = sidf.m_reason;
+    result.m_comment = dnssec_comment(m_state->m_sidf_tally.security());
+    result.m_dnssec = dnssec_field(m_state->m_sidf_tally.security());
     if (!sidf.m_identity.empty())
         result.m_properties.push_back(
             {"header", sidf.m_header.empty() ? "From" : sidf.m_header, sidf.m_identity});
@@ -309,9 +245,9 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
         std::string comment;
         if (signature.m_key_bits)
             comment = std::to_string(signature.m_key_bits) + "-bit key";
-        const auto security = security_word(signature.m_key_security);
-        if (!security.empty())
-            comment += (comment.empty() ? "" : "; ") + std::string(security);
+        comment = join_comment(comment, dnssec_comment(signature.m_key_security));
+        if (signature.m_key_bits)
+            result.m_dnssec = dnssec_field(signature.m_key_security);
         if (signature.m_key_testing)
             comment += (comment.empty() ? "" : "; ") + std::string("test mode");
         result.m_comment = comment;
@@ -330,11 +266,13 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
 // cancelled at once and end as temperror).
 void MessageSession::add_adsp_result(Verdict& verdict,
                                      std::chrono::steady_clock::time_point started) {
-    if (!m_settings->m_adsp)
+    if (!m_settings->m_adsp || m_headers_truncated)
         return;
-    const Author author = find_author(m_state->m_pra_headers);
+    if (!m_state->m_author)
+        m_state->m_author = dmarc::find_author(m_state->from_values());
+    const dmarc::Author& author = *m_state->m_author;
     verify::AuthResult result{"dkim-adsp", "permerror", "", author.m_error, {}};
-    if (author.m_error.empty()) {
+    if (!author.m_domain.empty()) {
         m_state->m_group->start(run_adsp(m_state, {author.m_domain, m_state->m_dkim_results}));
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
@@ -346,9 +284,50 @@ void MessageSession::add_adsp_result(Verdict& verdict,
             adsp::AdspOutput{adsp::AdspResult::temperror, "ADSP lookup did not finish", {}, {}});
         result.m_result = std::string(to_string(output.m_result));
         result.m_reason = output.m_reason;
+        result.m_comment = dnssec_comment(output.m_security);
+        result.m_dnssec = dnssec_field(output.m_security);
         result.m_properties.push_back({"header", "from", author.m_address});
     }
     verdict.m_results.push_back(std::move(result));
+}
+
+DmarcContext MessageSession::dmarc_context() const {
+    return {*m_settings, m_mail_from, m_connection.m_helo, m_connection.m_ip,
+            m_connection.m_authenticated};
+}
+
+// add_dmarc_result - after SPF and DKIM: the evaluation, and the action it calls for.
+void MessageSession::add_dmarc_result(Verdict& verdict,
+                                      std::chrono::steady_clock::time_point started) {
+    if (!m_settings->m_dmarc.m_enabled || m_headers_truncated)
+        return;
+    auto dmarc = finish_dmarc(m_state, dmarc_context(), started + m_settings->m_deadline);
+    verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
+    verdict.m_results.push_back(dmarc_auth_result(dmarc));
+    verdict.m_results.back().m_dnssec = dnssec_field(dmarc.m_output.m_security);
+    verdict.m_action = dmarc.m_action;
+    verdict.m_reply = dmarc.m_reply;
+    verdict.m_dmarc = std::move(dmarc);
+}
+
+// mark_truncated - a verdict on part of the header would be a guess an attacker chose (a
+// second From after megabytes of padding): the methods that read headers say so instead.
+void MessageSession::mark_truncated(Verdict& verdict) const {
+    verdict.m_headers_truncated = true;
+    std::erase_if(verdict.m_results, [](const verify::AuthResult& result) {
+        return result.m_method == "dkim" || result.m_method == "sender-id" ||
+               result.m_method == "dkim-adsp";
+    });
+    const auto add = [&](bool enabled, std::string_view method) {
+        if (enabled)
+            verdict.m_results.push_back(
+                {std::string(method), "permerror", "", std::string(kTruncated), {}});
+    };
+    add(static_cast<bool>(m_state->m_dkim), "dkim");
+    add(m_settings->m_sidf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated),
+        "sender-id");
+    add(m_settings->m_adsp, "dkim-adsp");
+    add(m_settings->m_dmarc.m_enabled, "dmarc");
 }
 
 }  // namespace enma::pipeline

@@ -4,14 +4,20 @@
 //   mail_from()     SPF starts now, on the scheduler
 //   header()        kept for DKIM and the PRA (bounded); Authentication-Results fields
 //                   carrying our authserv-id are noted
-//   end_of_headers()  one key lookup per DKIM-Signature and Sender ID (PRA) start, together
+//   end_of_headers()  one key lookup per DKIM-Signature, Sender ID (PRA) and the DMARC
+//                   policy lookups (dmarc_step.hpp) start, together
 //   body()          chunks go straight into the DKIM body hashes, on the calling thread
 //   end_of_message()  waits for all lookups under the per-message deadline (expiry cancels
 //                   them, so they end as temperror), checks signatures on the calling
 //                   thread and returns the header to add, the forged ones to delete, and
 //                   everything the log record needs
 //                   (with dkimadsp.auth, ADSP needs the DKIM verdicts: its lookups are a
-//                   second round on the same group, under what is left of the deadline)
+//                   second round on the same group, under what is left of the deadline;
+//                   DMARC evaluates after SPF and DKIM, with a further round only for
+//                   lookups it could not foresee)
+//   Headers past AuthSettings::m_max_header_bytes are not kept: the methods that read
+//   headers (DKIM, Sender ID, ADSP, DMARC) then report permerror "header too large" rather
+//   than a verdict on part of the header.
 //   abort()         cancels the lookups; the shared State lives until the last one is back
 //
 // Invariant: all methods but abort() are called from one thread, in the order above;
@@ -30,6 +36,7 @@
 #include "resolver/scoped_resolver.hpp"
 #include "verify/authres/auth_results.hpp"
 #include "verify/pipeline/auth_settings.hpp"
+#include "verify/pipeline/dmarc_step.hpp"
 
 namespace enma::pipeline {
 
@@ -53,6 +60,10 @@ struct Verdict {
     resolver::ScopedResolver::Stats m_dns;  // DNSSEC states of the answers
     bool m_deadline_expired = false;        // some lookups were cancelled by the deadline
     double m_eom_ms = 0;  // end_of_message(): waiting for DNS plus checking signatures
+    std::optional<DmarcVerdict> m_dmarc;  // with dmarc.auth: the evaluation and its action
+    Action m_action = Action::none;       // what the MTA is to do with the message
+    SmtpReply m_reply;                    // its reply, for reject and tempfail
+    bool m_headers_truncated = false;     // the header passed the kept-header bound
 };
 
 class MessageSession {
@@ -78,6 +89,9 @@ private:
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);
     void add_adsp_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
+    void add_dmarc_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
+    void mark_truncated(Verdict& verdict) const;
+    DmarcContext dmarc_context() const;
 
     coro::Scheduler& m_scheduler;
     std::shared_ptr<const AuthSettings> m_settings;
@@ -89,6 +103,7 @@ private:
     std::vector<int> m_forged;
     bool m_finished = false;
     bool m_headers_ended = false;
+    bool m_headers_truncated = false;
 };
 
 }  // namespace enma::pipeline
