@@ -166,7 +166,9 @@ def negotiation(failures, enma):
     failures.equal(version, 6, "[negotiate] protocol version")
     failures.equal(actions & (mc.SMFIF_ADDHDRS | mc.SMFIF_CHGHDRS),
                    mc.SMFIF_ADDHDRS | mc.SMFIF_CHGHDRS, "[negotiate] add and change headers")
-    failures.equal(actions & ~(mc.SMFIF_ADDHDRS | mc.SMFIF_CHGHDRS), 0,
+    # Quarantine: dmarc.quarantine_action (docs/dmarc.md); never body, recipient or sender.
+    failures.equal(actions & mc.SMFIF_QUARANTINE, mc.SMFIF_QUARANTINE, "[negotiate] quarantine")
+    failures.equal(actions & ~(mc.SMFIF_ADDHDRS | mc.SMFIF_CHGHDRS | mc.SMFIF_QUARANTINE), 0,
                    "[negotiate] no other actions")
     wanted = (mc.SMFIP_NR_HELO | mc.SMFIP_NR_MAIL | mc.SMFIP_NR_HDR | mc.SMFIP_NR_EOH |
               mc.SMFIP_NR_BODY | mc.SMFIP_HDR_LEADSPC | mc.SMFIP_NORCPT | mc.SMFIP_NOUNKNOWN |

@@ -154,7 +154,30 @@ def check_zone_text(directory):
             '@ TXT "v=spf1 ip4:198.18.3.25 -all"\n'
             '_adsp._domainkey TXT "dkim=all"\n'
             f'sel._domainkey TXT {split_strings("v=DKIM1; k=rsa; p=" + public)}\n')
-    return text, key
+    return text, key, public
+
+
+# dmarctest.: a top-level zone of its own, so that DMARC's tree walk ends at a name NSD
+# answers (tests/integration/dmarc_test.cpp). org.dmarctest publishes p=reject, sp=quarantine,
+# np=reject and rua=; strict. uses aspf=s; testing. t=y; psd. is a Public Suffix Domain (psd=y);
+# twice. has two DMARC records; relaxed SPF passes for bounce.org from 198.18.5.25; the DKIM
+# key of check.example is published for org.dmarctest too.
+def dmarc_zone_text(public):
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    spf = '"v=spf1 ip4:198.18.5.25 -all"'
+    return ("$ORIGIN dmarctest.\n$TTL 300\n" + soa +
+            f"org MX 10 mail.org\nmail.org A 198.18.5.25\norg TXT {spf}\n"
+            f"bounce.org TXT {spf}\nnews.org MX 10 mail.org\n"
+            '_dmarc.org TXT "v=DMARC1; p=reject; sp=quarantine; np=reject; '
+            'rua=mailto:agg@org.dmarctest"\n'
+            f'sel._domainkey.org TXT {split_strings("v=DKIM1; k=rsa; p=" + public)}\n'
+            f"strict TXT {spf}\nbounce.strict TXT {spf}\n"
+            '_dmarc.strict TXT "v=DMARC1; p=reject; aspf=s"\n'
+            f"testing TXT {spf}\n"
+            '_dmarc.testing TXT "v=DMARC1; p=reject; t=y"\n'
+            '_dmarc.psd TXT "v=DMARC1; p=reject; psd=y"\nmember.psd MX 10 mail.org\n'
+            '_dmarc.twice TXT "v=DMARC1; p=reject"\n_dmarc.twice TXT "v=DMARC1; p=none"\n'
+            "twice MX 10 mail.org\n")
 
 
 # interop.example: what tests/integration/interop_test.cpp checks OpenDKIM's signatures against
@@ -204,10 +227,11 @@ def build_zones(directory):
     files["signed.example"] += ".signed"
     files["broken.example"] += ".signed"
     corrupt_rrsig(files["broken.example"], "www.broken.example.", "A")
-    check_text, check_key = check_zone_text(directory)
-    files["check.example"] = os.path.join(directory, "check.example.zone")
-    with open(files["check.example"], "w") as f:
-        f.write(check_text)
+    check_text, check_key, check_public = check_zone_text(directory)
+    for zone, text in (("check.example", check_text), ("dmarctest", dmarc_zone_text(check_public))):
+        files[zone] = os.path.join(directory, zone + ".zone")
+        with open(files[zone], "w") as f:
+            f.write(text)
     interop_text, interop_keys = interop_zone_text(directory)
     files["interop.example"] = os.path.join(directory, "interop.example.zone")
     with open(files["interop.example"], "w") as f:

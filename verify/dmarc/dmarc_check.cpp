@@ -204,7 +204,9 @@ std::optional<bool> author_exists(const DmarcInput& input, const DnsSnapshot& dn
 }
 
 // choose_policy - p= for the record's own domain, else sp= or np= (false: wait for DNS).
-bool choose_policy(const DmarcInput& input, const DnsSnapshot& dns, DmarcOutput& out) {
+// Without `check_existence` (a message that passed) np= is not looked into.
+bool choose_policy(const DmarcInput& input, const DnsSnapshot& dns, DmarcOutput& out,
+                   bool check_existence) {
     const DmarcRecord& record = *out.m_record;
     out.m_policy = record.m_p;
     out.m_policy_tag = "p";
@@ -214,7 +216,7 @@ bool choose_policy(const DmarcInput& input, const DnsSnapshot& dns, DmarcOutput&
         out.m_policy = *record.m_sp;
         out.m_policy_tag = "sp";
     }
-    if (record.m_np && *record.m_np != out.m_policy) {
+    if (check_existence && record.m_np && *record.m_np != out.m_policy) {
         const auto exists = author_exists(input, dns);
         if (!exists)
             return false;
@@ -312,11 +314,11 @@ Evaluation evaluate_dmarc(const DmarcInput& input, const DnsSnapshot& dns) {
         return wait_for(dns);
     out.m_security = resolver::combine(out.m_security, aligner.m_security);
     record_alignment(tally, out);
-    if (out.m_result == DmarcResult::fail) {
-        if (!choose_policy(input, dns, out))
-            return wait_for(dns);
+    const bool failed = out.m_result == DmarcResult::fail;
+    if (!choose_policy(input, dns, out, failed))
+        return wait_for(dns);
+    if (failed)
         choose_disposition(input, out);
-    }
     return {std::move(out), {}};
 }
 

@@ -58,7 +58,7 @@ struct DmarcOutput {
     std::optional<DmarcRecord> m_record;
     Policy m_policy = Policy::none;       // the policy that applies: p=, sp= or np=
     std::string m_policy_tag;             // "p", "sp" or "np"
-    Policy m_disposition = Policy::none;  // what the domain asks for this message
+    Policy m_disposition = Policy::none;  // what the domain asks for this message (fail only)
     std::string m_override;               // RFC 9990 PolicyOverride: why less than m_policy
     bool m_spf_aligned = false;
     bool m_dkim_aligned = false;
