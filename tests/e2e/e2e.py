@@ -7,6 +7,7 @@
 #                                   input (10,000 headers, 1 MB header, 50 MB body, NUL and
 #                                   8-bit bytes, 2,000 simultaneous connections, disconnects)
 #   e2e.py miltertest --enma PATH   the Lua scripts in miltertest/ run by miltertest(8)
+#   e2e.py dmarc      --enma PATH   Postfix + enma with DMARC actions: reject, hold, pass
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM
@@ -25,10 +26,11 @@ from harness import Failures, HarnessError  # noqa: E402
 
 
 def run_suite(name, enma_binary):
+    import suite_dmarc
     import suite_miltertest
     import suite_postfix
     import suite_wire
-    suites = {"postfix": suite_postfix.run, "wire": suite_wire.run,
+    suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
               "miltertest": suite_miltertest.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
@@ -67,7 +69,7 @@ def final_stop(failures, enma):
 
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
-    parser.add_argument("suite", choices=["postfix", "wire", "miltertest"])
+    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

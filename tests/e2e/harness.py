@@ -9,6 +9,7 @@
 #     soft              TXT "v=spf1 ip4:127.0.0.2 ~all"      others softfail
 #     signed            TXT "v=spf1 ip4:127.0.0.2 -all"      and a DKIM key:
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
+#     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
 #   blackhole.example.  a stub zone pointing at the black-hole server: every lookup times out
 # Client addresses: 127.0.0.2 (authorized), 127.0.0.3 (not), 127.0.0.9 (excluded).
 import base64
@@ -104,7 +105,12 @@ def e2e_zone(public_key):
             f'pass TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             f'soft TXT "v=spf1 ip4:{GOOD_IP} ~all"\n'
             f'signed TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
-            f"sel._domainkey.signed TXT {fixture.split_strings(record)}\n")
+            f"sel._domainkey.signed TXT {fixture.split_strings(record)}\n"
+            # suite_dmarc.py: p=reject and p=quarantine domains, SPF from GOOD_IP only.
+            f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
+            '_dmarc.dmarc TXT "v=DMARC1; p=reject"\n'
+            f'quar TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
+            '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n')
 
 
 class Dns:
