@@ -162,6 +162,18 @@ def check_zone_text(directory):
 # np=reject and rua=; strict. uses aspf=s; testing. t=y; psd. is a Public Suffix Domain (psd=y);
 # twice. has two DMARC records; relaxed SPF passes for bounce.org from 198.18.5.25; the DKIM
 # key of check.example is published for org.dmarctest too.
+# example.co.uk.: DMARC under a multi-label public suffix, for dmarc_crosscheck.py (PSL mode
+# only: the tree walk would ask _dmarc.co.uk, which this NSD does not serve).
+def crosscheck_zone_text():
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    spf = '"v=spf1 ip4:198.18.5.25 -all"'
+    return ("$ORIGIN example.co.uk.\n$TTL 300\n" + soa +
+            f"@ TXT {spf}\nbounce TXT {spf}\nnews MX 10 mail\nmail A 198.18.5.25\n"
+            '_dmarc TXT "v=DMARC1; p=reject; sp=quarantine"\n'
+            f"strict TXT {spf}\nbounce.strict TXT {spf}\n"
+            '_dmarc.strict TXT "v=DMARC1; p=reject; aspf=s"\n')
+
+
 def dmarc_zone_text(public):
     soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
     spf = '"v=spf1 ip4:198.18.5.25 -all"'
@@ -228,7 +240,9 @@ def build_zones(directory):
     files["broken.example"] += ".signed"
     corrupt_rrsig(files["broken.example"], "www.broken.example.", "A")
     check_text, check_key, check_public = check_zone_text(directory)
-    for zone, text in (("check.example", check_text), ("dmarctest", dmarc_zone_text(check_public))):
+    zones = (("check.example", check_text), ("dmarctest", dmarc_zone_text(check_public)),
+             ("example.co.uk", crosscheck_zone_text()))
+    for zone, text in zones:
         files[zone] = os.path.join(directory, zone + ".zone")
         with open(files[zone], "w") as f:
             f.write(text)
