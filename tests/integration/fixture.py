@@ -17,6 +17,8 @@
 #                          (check_zone_text)                                  -> insecure
 #   interop.example.       unsigned: DKIM keys made at start for the OpenDKIM interop corpus
 #                          (interop_zone_text: rsa2048, rsa1024, ed25519) and SPF -> insecure
+#   iprev.example., 33.22.11.in-addr.arpa., 2.0.0.0.1.0.0.0.8.f.4.0.1.0.a.2.ip6.arpa.
+#                          unsigned: iprev's forward and reverse data (iprev_zone_texts) -> insecure
 # Variables: ENMA_IT_NSD_PORT, ENMA_IT_PROXY_PORT (+50 ms), ENMA_IT_BLACKHOLE_PORT (never
 # answers), ENMA_IT_PROXY_LOG (one "udp"/"tcp" line per proxied message), ENMA_IT_SIGNED_DS
 # (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory),
@@ -95,8 +97,62 @@ def zone_texts():
                "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n"
                "@ NS ns.plain.example.\n"
                "10.0 PTR www.signed.example.\n25.0 PTR mail.signed.example.\n")
-    return {"signed.example": signed, "broken.example": broken, "plain.example": plain,
-            "18.198.in-addr.arpa": reverse}
+    texts = {"signed.example": signed, "broken.example": broken, "plain.example": plain,
+             "18.198.in-addr.arpa": reverse}
+    texts.update(iprev_zone_texts(soa))
+    return texts
+
+
+# iprev (tests/integration/iprev_test.cpp): client addresses outside libunbound's default
+# local zones (RFC 1918, 5737, 2001:db8::/32 ...), so their reverse lookups reach NSD.
+IPREV_V4 = "11.22.33.{}"
+IPREV_V6 = "2a01:4f8:1:2::{}"
+
+
+def iprev_reverse(prefix, soa_ptr, records):
+    """A reverse zone whose owners are given as the last address field ('44', '25' ...)."""
+    import ipaddress
+    zone = ipaddress.ip_address(prefix.format(0)).reverse_pointer
+    zone = zone.split(".", 1)[1] if "in-addr" in zone else zone.split(".", 16)[16]
+    lines = [f"$ORIGIN {zone}.", "$TTL 300", soa_ptr]
+    for host, rdata in records:
+        owner = ipaddress.ip_address(prefix.format(host)).reverse_pointer
+        lines.append(f"{owner}. {rdata}")
+    return zone, "\n".join(lines) + "\n"
+
+
+def iprev_zone_texts(soa):
+    """iprev.example (forward names) and the reverse zones of 11.22.33.0/24, 2a01:4f8:1:2::/64:
+    .44/::25 pass, .45/::45 fail (other address), .46/::46 no PTR (permerror), .47/::47 eleven
+    names whose 11th (n10) is the only match (fail: 10-name limit), .48/::48 eleven names with
+    n03 matching (pass), .49 RFC 2317 CNAME then a CNAME'd name (pass), .50 a PTR naming its own
+    reverse name (fail), .51 a CNAME loop (temperror), .52/.53 names under blackhole.example,
+    which the test sends to a server that never answers (pass wins / temperror)."""
+    v4, v6 = IPREV_V4, IPREV_V6
+    eleven = [f"n{i:02d}" for i in range(11)]
+    forward = ["$ORIGIN iprev.example.", "$TTL 300", soa.strip(),
+               f"mail A {v4.format(44)}", f"mail AAAA {v6.format(25)}",
+               f"other A {v4.format(99)}", f"other AAAA {v6.format(99)}",
+               f"host49 A {v4.format(49)}", "cname49 CNAME host49",
+               "loop1 CNAME loop2", "loop2 CNAME loop1", f"host52 A {v4.format(52)}"]
+    for i, name in enumerate(eleven):
+        last = {10: 47, 3: 48}.get(i, 99)
+        forward.append(f"{name} A {v4.format(last)}")
+        forward.append(f"{name} AAAA {v6.format(last)}")
+    soa_ptr = "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n" \
+              "@ NS ns.plain.example."
+    common = [("44", "PTR mail.iprev.example."), ("45", "PTR other.iprev.example.")]
+    common += [(h, f"PTR {n}.iprev.example.") for h in ("47", "48") for n in eleven]
+    v4_records = common + [
+        ("49", "CNAME 49.0-63"), ("50", "PTR 50.33.22.11.in-addr.arpa."),
+        ("51", "PTR loop1.iprev.example."),
+        ("52", "PTR host52.iprev.example."), ("52", "PTR host52.blackhole.example."),
+        ("53", "PTR host53.blackhole.example.")]
+    v6_records = [("25" if h == "44" else h, rdata) for h, rdata in common]
+    zone4, text4 = iprev_reverse(v4, soa_ptr, v4_records)
+    text4 += "49.0-63 PTR cname49.iprev.example.\n"
+    zone6, text6 = iprev_reverse(v6, soa_ptr, v6_records)
+    return {"iprev.example": "\n".join(forward) + "\n", zone4: text4, zone6: text6}
 
 
 def run_tool(args, cwd):

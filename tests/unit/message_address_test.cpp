@@ -93,6 +93,26 @@ TEST_CASE("errors are values with reasons") {
     CHECK(parse_address_list(" g: h: a@b.test;;").m_error == "group inside a group");
     CHECK(parse_address_list("").m_error == "no mailbox");
     CHECK_FALSE(parse_address_list(std::string(" a@b\0.test", 10)).m_ok);
+    CHECK(parse_address_list(" John Doe john@ex.test").m_error ==
+          "words in local part not separated by '.'");
+    CHECK(parse_address_list(" \"john\" smith@ex.test").m_error ==
+          "words in local part not separated by '.'");
+}
+
+TEST_CASE("stray dots in a local part are tolerated (mobile-carrier addresses have them)") {
+    const auto list = parse_address_list(" john..doe.@ex.test, .x@ex.test");
+    REQUIRE(list.m_ok);
+    CHECK(list.m_mailboxes[0].m_local_part == "john..doe.");
+    CHECK(list.m_mailboxes[1].m_local_part == ".x");
+}
+
+TEST_CASE("group members are marked") {
+    const auto list = parse_address_list(" a@ex.test, team: b@ex.test, c@ex.test;");
+    REQUIRE(list.m_ok);
+    REQUIRE(list.m_mailboxes.size() == 3);
+    CHECK_FALSE(list.m_mailboxes[0].m_group_member);
+    CHECK(list.m_mailboxes[1].m_group_member);
+    CHECK(list.m_mailboxes[2].m_group_member);
 }
 
 TEST_CASE("deeply nested comments are bounded") {

@@ -171,6 +171,7 @@ bool Parser::address(std::vector<Mailbox>& out) {
     if (failed())
         return false;
     Mailbox mailbox;
+    mailbox.m_group_member = m_in_group;
     switch (peek()) {
         case '<':
             mailbox.m_display_name = display_name(phrase);
@@ -263,9 +264,16 @@ bool Parser::angle_addr(Mailbox& mailbox) {
     return true;
 }
 
+// addr_spec_after - the domain after '@'. The local part must be words joined by dots
+// (dot-atom, quoted-string, obs-local-part); stray dots (leading, trailing, doubled) are
+// tolerated because real mobile-carrier addresses have them, but two words side by side
+// ("John Doe john@example.com") are not a local part.
 bool Parser::addr_spec_after(const std::vector<Word>& local, Mailbox& mailbox) {
     if (local.empty())
         return fail("empty local part");
+    for (std::size_t i = 1; i < local.size(); ++i)
+        if (!local[i].m_dot && !local[i - 1].m_dot)
+            return fail("words in local part not separated by '.'");
     ++m_pos;  // '@'
     mailbox.m_local_part = local_part(local);
     return domain(mailbox);

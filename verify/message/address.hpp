@@ -3,7 +3,10 @@
 //
 // Accepted: mailbox lists and groups, display names (atoms, quoted strings, obs-phrase dots),
 // nested comments anywhere CFWS may appear, quoted local parts, obs-local-part, obs-route,
-// empty list elements (obs-mbox-list), domain literals, UTF-8 (RFC 6532).
+// empty list elements (obs-mbox-list), domain literals, UTF-8 (RFC 6532). The words of a local
+// part must be joined by dots ("John Doe john@x" is an error), but stray dots are tolerated
+// ("john..doe.@x", as Japanese mobile carriers issue). Group members are flagged, so readers
+// that want one plain mailbox (Sender ID's PRA) can refuse groups.
 // Domains come out as A-labels in lower case (idn.hpp); a U-label that does not convert is an
 // error. Errors are values with a reason; no input makes the parser throw or read out of range.
 #pragma once
@@ -19,6 +22,7 @@ struct Mailbox {
     std::string m_local_part;    // as written, quoted form kept, CFWS removed
     std::string m_domain;        // A-label, lower case; "[...]" text for a domain literal
     bool m_domain_literal = false;
+    bool m_group_member = false;  // it stood inside a group ("name: a@b, c@d;")
 
     std::string address() const { return m_local_part + "@" + m_domain; }
 };

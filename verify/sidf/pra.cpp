@@ -1,6 +1,7 @@
-// pra.cpp - PRA selection over header fields and a minimal single-mailbox reader.
+// pra.cpp - PRA selection over header fields; the mailbox is read by verify/message/.
 #include "verify/sidf/pra.hpp"
 
+#include "verify/message/address.hpp"
 #include "verify/message/header_field.hpp"
 
 #include <cctype>
@@ -14,14 +15,6 @@ bool is_blank(std::string_view text) {
         if (!std::isspace(static_cast<unsigned char>(c)))
             return false;
     return true;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return text;
 }
 
 // non_empty - indexes of the fields named `name` whose value is not blank.
@@ -42,104 +35,27 @@ bool trace_between(const std::vector<HeaderField>& headers, std::size_t from, st
     return false;
 }
 
-// strip_comments - (comments), nested and with quoted-pairs, become one space.
-std::optional<std::string> strip_comments(std::string_view value) {
-    std::string out;
-    int depth = 0;
-    bool quoted = false;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const char c = value[i];
-        if (c == '\\' && (quoted || depth > 0) && i + 1 < value.size()) {
-            if (depth == 0)
-                out.append(value.substr(i, 2));
-            ++i;
-        } else if (depth > 0) {
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            if (depth == 0)
-                out += ' ';
-        } else if (c == '"') {
-            quoted = !quoted;
-            out += c;
-        } else if (c == '(' && !quoted) {
-            depth = 1;
-        } else {
-            out += c;
-        }
-    }
-    if (depth != 0 || quoted)
-        return std::nullopt;
-    return out;
-}
-
-// top_level - positions of `c` outside quoted strings and angle brackets.
-std::vector<std::size_t> top_level(std::string_view text, char c) {
-    std::vector<std::size_t> found;
-    bool quoted = false;
-    int angle = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\\' && quoted) {
-            ++i;
-        } else if (text[i] == '"') {
-            quoted = !quoted;
-        } else if (!quoted) {
-            if (angle == 0 && text[i] == c)
-                found.push_back(i);
-            angle += text[i] == '<' ? 1 : text[i] == '>' ? -1 : 0;
-        }
-    }
-    return found;
-}
-
+// is_domain_name - letters, digits, '-', '_' and dots: what a PRA domain may hold once the
+// parser has checked the labels and converted U-labels to A-labels.
 bool is_domain_name(std::string_view domain) {
-    if (domain.empty() || domain.front() == '.' || domain.back() == '.')
+    if (domain.empty())
         return false;
-    char previous = 0;
-    for (char c : domain) {
-        if (c == '.' && previous == '.')
-            return false;
+    for (char c : domain)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
             return false;
-        previous = c;
-    }
     return true;
-}
-
-// parse_addr_spec - local-part "@" domain, the domain a name (not a literal).
-std::optional<Mailbox> parse_addr_spec(std::string_view spec) {
-    spec = trim(spec);
-    const auto ats = top_level(spec, '@');
-    if (ats.empty())
-        return std::nullopt;
-    const auto at = ats.back();
-    const auto local = trim(spec.substr(0, at));
-    const auto domain = trim(spec.substr(at + 1));
-    if (local.empty() || !is_domain_name(domain))
-        return std::nullopt;
-    if (local.front() != '"' && !top_level(local, ' ').empty())
-        return std::nullopt;
-    return Mailbox{std::string(local), std::string(domain)};
 }
 
 }  // namespace
 
 std::optional<Mailbox> parse_single_mailbox(std::string_view value) {
-    const auto text = strip_comments(value);
-    if (!text)
+    const auto list = message::parse_mailbox(value);
+    if (!list.m_ok)
+        return std::nullopt;  // no mailbox, several, or not RFC 5322 syntax
+    const auto& mailbox = list.m_mailboxes.front();
+    if (mailbox.m_group_member || mailbox.m_domain_literal || !is_domain_name(mailbox.m_domain))
         return std::nullopt;
-    const std::string_view body = trim(*text);
-    if (!top_level(body, ',').empty() || !top_level(body, ':').empty() ||
-        !top_level(body, ';').empty())
-        return std::nullopt;  // several mailboxes, or a group
-    const auto open = top_level(body, '<');
-    if (open.empty())
-        return parse_addr_spec(body);
-    const auto close = body.find('>', open.front());
-    if (close == std::string_view::npos || !is_blank(body.substr(close + 1)))
-        return std::nullopt;
-    auto address = body.substr(open.front() + 1, close - open.front() - 1);
-    if (const auto route = address.rfind(':'); route != std::string_view::npos)
-        address.remove_prefix(route + 1);  // obs-route "@a,@b:" before the addr-spec
-    return parse_addr_spec(address);
+    return Mailbox{mailbox.m_local_part, mailbox.m_domain};
 }
 
 Pra find_pra(const std::vector<HeaderField>& headers) {

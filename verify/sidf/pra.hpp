@@ -1,9 +1,11 @@
 // pra.hpp - the Purported Responsible Address of RFC 4407 section 2.
 //
-// Self-contained on purpose: it takes the header fields as (name, unfolded value) pairs in
-// message order (top first) and parses the one selected field with its own small RFC 5322
-// mailbox reader, so Sender ID does not depend on verify/message/. Switching to the shared
-// address parser later only replaces parse_single_mailbox().
+// It takes the header fields as (name, unfolded value) pairs in message order (top first) and
+// reads the one selected field with the shared RFC 5322 / 6532 parser of verify/message/
+// (message::parse_mailbox), so Sender ID, ADSP and DMARC read From the same way. Step 5's
+// "malformed" is that parser's verdict plus three PRA rules: exactly one mailbox, not inside
+// a group, and a domain name (letters, digits, '-', '_' after A-label conversion; no literal).
+// docs/spf.md lists how this differs from the hand-written reader it replaced.
 #pragma once
 
 #include <optional>
@@ -16,6 +18,8 @@ namespace enma::sidf {
 
 using HeaderField = std::pair<std::string, std::string>;  // name, value
 
+// Mailbox - the PRA's identity: local part as written (quotes kept, CFWS removed) and the
+// domain as a lower-case A-label.
 struct Mailbox {
     std::string m_local;
     std::string m_domain;
@@ -32,7 +36,7 @@ struct Pra {
 Pra find_pra(const std::vector<HeaderField>& headers);
 
 // parse_single_mailbox - the one mailbox of a From / Sender / Resent-* value; nullopt if the
-// value holds several mailboxes, a group, no domain name, or is hopelessly malformed.
+// value holds several mailboxes, a group, no domain name, or does not parse.
 std::optional<Mailbox> parse_single_mailbox(std::string_view value);
 
 }  // namespace enma::sidf
