@@ -102,12 +102,12 @@ IprevOutput from_forward(IprevOutput output, Security ptr_security,
         output.m_result = IprevResult::pass;
         output.m_name = output.m_ptr_names[static_cast<std::size_t>(match)];
         output.m_security =
-            weakest(ptr_security, answers[static_cast<std::size_t>(match)].m_security);
+            resolver::combine(ptr_security, answers[static_cast<std::size_t>(match)].m_security);
         return output;
     }
     output.m_security = ptr_security;
     for (const auto& answer : answers)
-        output.m_security = weakest(output.m_security, answer.m_security);
+        output.m_security = resolver::combine(output.m_security, answer.m_security);
     for (std::size_t i = 0; i < answers.size(); ++i)
         if (answers[i].is_temporary()) {
             output.m_result = IprevResult::temperror;
@@ -121,10 +121,6 @@ IprevOutput from_forward(IprevOutput output, Security ptr_security,
 }
 
 }  // namespace
-
-Security weakest(Security a, Security b) noexcept {
-    return rank(a) <= rank(b) ? a : b;
-}
 
 coro::Task<IprevOutput> check_iprev(resolver::Resolver& resolver, IprevInput input,
                                     coro::CancelToken token) {

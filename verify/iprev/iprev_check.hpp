@@ -16,10 +16,10 @@
 // back. CNAMEs are followed by the resolver on both lookups (RFC 2317 classless reverse
 // delegation depends on it).
 //
-// DNSSEC: m_security is the weakest verdict (bogus < unchecked < insecure < secure) of the
-// answers the result rests on: for pass the PTR answer and the matching forward answer (of
-// several matches the best-protected one is reported); otherwise the PTR answer and every
-// forward answer consulted.
+// DNSSEC: m_security is the combined verdict (resolver::combine) (bogus < unchecked < insecure <
+// secure) of the answers the result rests on: for pass the PTR answer and the matching forward
+// answer (of several matches the best-protected one is reported); otherwise the PTR answer and
+// every forward answer consulted.
 #pragma once
 
 #include <cstddef>
@@ -53,8 +53,5 @@ struct IprevOutput {
 // value so the caller need not keep it alive while the lookups run.
 coro::Task<IprevOutput> check_iprev(resolver::Resolver& resolver, IprevInput input,
                                     coro::CancelToken token = {});
-
-// weakest - the DNSSEC verdict of two answers taken together.
-resolver::Security weakest(resolver::Security a, resolver::Security b) noexcept;
 
 }  // namespace enma::iprev

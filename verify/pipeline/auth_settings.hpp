@@ -50,6 +50,7 @@ struct AuthSettings {
     bool m_sidf = true;                // sidf.auth
     bool m_dkim = true;                // dkim.auth
     bool m_adsp = false;               // dkimadsp.auth: RFC 5617 ADSP after the DKIM verdict
+    bool m_iprev = false;              // iprev.auth: RFC 8601 3 reverse DNS of the client
     bool m_spf_hardfail = false;       // authresult.spf_hardfail: ENMA 1.x "hardfail"
     bool m_skip_authenticated = true;  // milter.skip_authenticated: no SPF/Sender ID for AUTH
     bool m_spf_prefetch = true;        // speculative parallel SPF lookups

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "verify/authres/authserv_id.hpp"
+#include "verify/iprev/iprev_authres.hpp"
 #include "verify/message/header_field.hpp"
 #include "verify/pipeline/dnssec_word.hpp"
 #include "verify/pipeline/message_state.hpp"
@@ -52,6 +53,11 @@ coro::Task<void> run_key_lookup(std::shared_ptr<MessageState> state, std::size_t
     state->m_keys.insert_or_assign(index, std::move(key));
 }
 
+coro::Task<void> run_iprev(std::shared_ptr<MessageState> state, resolver::IpAddress client) {
+    auto output = co_await iprev::check_iprev(state->m_resolver, {client});
+    state->m_iprev = std::move(output);
+}
+
 coro::Task<void> run_adsp(std::shared_ptr<MessageState> state, adsp::AdspInput input) {
     auto output = co_await adsp::check_adsp(state->m_resolver, std::move(input));
     state->m_adsp = std::move(output);
@@ -84,16 +90,21 @@ void MessageSession::mail_from(std::string_view address) {
     m_mail_from = trim(address);
     if (m_mail_from.size() >= 2 && m_mail_from.front() == '<' && m_mail_from.back() == '>')
         m_mail_from = m_mail_from.substr(1, m_mail_from.size() - 2);
-    if (!m_settings->m_spf)
-        return;
-    if (m_connection.m_authenticated && m_settings->m_skip_authenticated)
-        return;
+    std::vector<coro::Task<void>> tasks;
+    if (m_settings->m_iprev)  // the client's name does not depend on the message
+        tasks.push_back(run_iprev(m_state, m_connection.m_ip));
+    if (m_settings->m_spf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated))
+        tasks.push_back(run_spf(m_state, spf_input(), m_settings->m_spf_prefetch));
+    m_state->m_group->start(std::move(tasks));
+}
+
+spf::SpfInput MessageSession::spf_input() const {
     spf::SpfInput input;
     input.m_ip = m_connection.m_ip;
     input.m_mail_from = m_mail_from;
     input.m_helo = m_connection.m_helo;
     input.m_receiver = m_settings->m_receiver;
-    m_state->m_group->start(run_spf(m_state, std::move(input), m_settings->m_spf_prefetch));
+    return input;
 }
 
 // header - forged A-R fields are noted whatever the size of the header, or a sender could
@@ -156,11 +167,13 @@ void MessageSession::body(std::string_view chunk) {
 Verdict MessageSession::end_of_message() {
     Verdict verdict;
     const auto started = std::chrono::steady_clock::now();
+
     end_of_headers();  // an MTA that skipped EOH still gets its lookups
     m_state->m_group->cancel_after(m_settings->m_deadline);
     m_state->m_group->wait();
     m_finished = true;
     verdict.m_deadline_expired = m_state->m_group->expired();
+    add_iprev_result(verdict);
     add_spf_result(verdict);
     add_sidf_result(verdict);
     add_dkim_results(verdict);
@@ -288,6 +301,23 @@ void MessageSession::add_adsp_result(Verdict& verdict,
         result.m_dnssec = dnssec_field(output.m_security);
         result.m_properties.push_back({"header", "from", author.m_address});
     }
+    verdict.m_results.push_back(std::move(result));
+}
+
+// add_iprev_result - first in the field: it is about the connection, not the message.
+void MessageSession::add_iprev_result(Verdict& verdict) const {
+    if (!m_settings->m_iprev)
+        return;
+    auto output = m_state->m_iprev.value_or(iprev::IprevOutput{iprev::IprevResult::temperror,
+                                                               "iprev lookups did not finish",
+                                                               m_connection.m_ip,
+                                                               {},
+                                                               {},
+                                                               0,
+                                                               resolver::Security::unchecked});
+    auto result = iprev::to_auth_result(output);
+    result.m_comment = join_comment(result.m_comment, dnssec_comment(output.m_security));
+    result.m_dnssec = dnssec_field(output.m_security);
     verdict.m_results.push_back(std::move(result));
 }
 

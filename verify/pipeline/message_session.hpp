@@ -1,7 +1,7 @@
 // message_session.hpp - the flow of one message through every method (DESIGN.md).
 //
 // The milter (and enma-check) drive it in SMTP order from one thread:
-//   mail_from()     SPF starts now, on the scheduler
+//   mail_from()     SPF and iprev start now, on the scheduler
 //   header()        kept for DKIM and the PRA (bounded); Authentication-Results fields
 //                   carrying our authserv-id are noted
 //   end_of_headers()  one key lookup per DKIM-Signature, Sender ID (PRA) and the DMARC
@@ -37,6 +37,7 @@
 #include "verify/authres/auth_results.hpp"
 #include "verify/pipeline/auth_settings.hpp"
 #include "verify/pipeline/dmarc_step.hpp"
+#include "verify/spf/spf_types.hpp"
 
 namespace enma::pipeline {
 
@@ -85,6 +86,8 @@ public:
     const std::string& envelope_from() const noexcept { return m_mail_from; }
 
 private:
+    spf::SpfInput spf_input() const;
+    void add_iprev_result(Verdict& verdict) const;
     void add_spf_result(Verdict& verdict) const;
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);

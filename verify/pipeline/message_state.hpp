@@ -22,6 +22,7 @@
 #include "verify/dkim/key_lookup.hpp"
 #include "verify/dmarc/author.hpp"
 #include "verify/dmarc/dmarc_check.hpp"
+#include "verify/iprev/iprev_check.hpp"
 #include "verify/message/header_field.hpp"
 #include "verify/sidf/sidf_check.hpp"
 #include "verify/spf/spf_check_host.hpp"
@@ -48,6 +49,7 @@ struct MessageState {
     std::optional<sidf::SidfOutput> m_sidf;
     std::map<std::size_t, dkim::KeyLookupResult> m_keys;
     std::optional<adsp::AdspOutput> m_adsp;
+    std::optional<iprev::IprevOutput> m_iprev;
     dmarc::DnsSnapshot m_dmarc_dns;
     // Kept by the message's thread.
     std::vector<sidf::HeaderField> m_pra_headers;
