@@ -4,6 +4,7 @@
 #include <libmilter/mfapi.h>
 
 #include <exception>
+#include <stdexcept>
 
 #include "app/daemon.hpp"
 #include "app/logging.hpp"
@@ -26,7 +27,7 @@ namespace {
 
 // check_wraps - once, at the first connection's end: the link-time wraps (libmilter_tcp.cpp)
 // rely on libmilter's internals; if they saw no accept, no read or no 1 ms pool poll, this
-// libmilter does not behave as they expect (docs/mta-setup.md). Called under m_mutex.
+// libmilter does not behave as they expect (docs/architecture.md). Called under m_mutex.
 void check_wraps() {
     if (enma_wrap_traffic == nullptr || g_service->m_wraps_checked)
         return;
@@ -50,12 +51,24 @@ MilterConnection* connection_of(SMFICTX* ctx) {
 void attach(SMFICTX* ctx, unsigned long protocol_flags) {
     auto* connection = new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(),
                                             protocol_flags);
-    {
-        std::lock_guard lock(g_service->m_mutex);
-        ++g_service->m_connections;
-        g_service->m_last_activity = std::chrono::steady_clock::now();
+    if (smfi_setpriv(ctx, connection) != MI_SUCCESS) {
+        delete connection;  // not counted: on_close would never count it out
+        throw std::runtime_error("smfi_setpriv failed");
     }
-    smfi_setpriv(ctx, connection);
+    std::lock_guard lock(g_service->m_mutex);
+    ++g_service->m_connections;
+    g_service->m_last_activity = std::chrono::steady_clock::now();
+}
+
+// no_connection - the answer when a callback finds no MilterConnection (attach failed): the
+// configured fail action, since nothing can verify this message or delete its forged fields.
+sfsistat no_connection(const char* step) {
+    emit(spdlog::level::err,
+         LogRecord("milter.error").add("step", step).add("error", "no connection state"));
+    return g_service->m_runtime.current()->m_config.m_milter.m_fail_action ==
+                   conf::FailAction::tempfail
+               ? SMFIS_TEMPFAIL
+               : SMFIS_CONTINUE;
 }
 
 // guarded - run one callback; an exception becomes the fail action and a log line, never a
@@ -64,7 +77,7 @@ template <typename Fn>
 sfsistat guarded(SMFICTX* ctx, const char* step, Fn&& fn) {
     MilterConnection* connection = connection_of(ctx);
     if (connection == nullptr)
-        return SMFIS_CONTINUE;
+        return no_connection(step);
     try {
         return fn(*connection);
     } catch (const std::exception& e) {
@@ -109,7 +122,7 @@ sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* address) {
         try {
             attach(ctx, 0);
         } catch (const std::exception&) {
-            return SMFIS_CONTINUE;
+            return no_connection("connect");
         }
     }
     return guarded(ctx, "connect",
