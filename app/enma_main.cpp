@@ -37,6 +37,19 @@ void reload(const app::EnmaOptions& options, coro::Scheduler& scheduler,
 }
 
 // serve - everything after the configuration is known; returns the exit status.
+// log_loop_error - the loop's exception barrier reports here: a bug costs its message (the
+// TaskGroup fails it closed), never the daemon.
+void log_loop_error(std::exception_ptr error) {
+    std::string what = "unknown";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    app::emit(spdlog::level::err, app::LogRecord("loop.error").add("error", what));
+}
+
 int serve(const app::EnmaOptions& options, conf::Config config) {
     // First: the connection read-ahead table (libmilter_tcp.cpp) is sized by this limit.
     const unsigned long descriptors = app::raise_descriptor_limit();
@@ -48,9 +61,10 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     // SignalThread (below) receives them.
     app::block_handled_signals();
     coro::Scheduler scheduler;
+    scheduler.set_error_handler(log_loop_error);
     scheduler.start();
     app::RuntimeHolder holder(app::build_runtime(config, scheduler, nullptr));
-    app::MilterService service{scheduler, holder, {}, {}, 0};
+    app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}};
     const auto& milter = config.m_milter;
     app::open_milter_socket(service, milter.m_socket,
                             static_cast<int>(milter.m_timeout.count() / 1000), milter.m_loglevel);
@@ -63,10 +77,12 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     if (!milter.m_chdir.empty())
         app::change_directory(milter.m_chdir);
     app::SignalThread handler([&] { reload(options, scheduler, holder); },
-                              [](int signal) {
+                              [&service, &milter](int signal) {
                                   app::emit(
                                       spdlog::level::info,
                                       app::LogRecord("stop").add("signal", std::int64_t{signal}));
+                                  // Messages in progress finish first (MilterService::drain).
+                                  service.drain(milter.m_shutdown_timeout);
                                   smfi_stop();
                               });
     app::emit(spdlog::level::info,

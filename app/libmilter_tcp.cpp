@@ -36,6 +36,7 @@
 #include <sys/uio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 
 #include "app/milter_read_ahead.hpp"
@@ -81,6 +82,12 @@ MilterReadAhead& read_ahead() {
 constexpr int kPoolReadyCheckMs = 1;
 constexpr int kLingerMs = 10;
 
+// What the wraps saw, for the start-time check in milter_bridge.cpp (enma_wrap_traffic):
+// if libmilter stopped calling these by name, or changed its timings, they stay at zero.
+std::atomic<unsigned long> g_adopted{0};      // connections accept() returned
+std::atomic<unsigned long> g_reads{0};        // reads of adopted connections
+std::atomic<unsigned long> g_pool_checks{0};  // the worker pool's 1 ms readiness polls
+
 // libmilter's accept loop (listener.c) polls the listening socket for 5 s at a time and looks
 // at smfi_stop() only between polls, so a stop request waited up to 5 s before the drain even
 // began. Half a second is plenty for an idle listener and a prompt stop.
@@ -121,8 +128,18 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
         if (tcp)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
+        g_adopted.fetch_add(1, std::memory_order_relaxed);
     }
     return fd;
+}
+
+// enma_wrap_traffic - the counters above (declared weak in milter_bridge.cpp, so that a build
+// without this file, enma-no-tcp-fix, links and skips the check).
+extern "C" void enma_wrap_traffic(unsigned long* adopted, unsigned long* reads,
+                                  unsigned long* pool_checks) {
+    *adopted = g_adopted.load(std::memory_order_relaxed);
+    *reads = g_reads.load(std::memory_order_relaxed);
+    *pool_checks = g_pool_checks.load(std::memory_order_relaxed);
 }
 
 // __wrap_read - served from the read-ahead; TCP_QUICKACK re-armed after each real read.
@@ -130,6 +147,8 @@ extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
     MilterReadAhead& table = read_ahead();
     bool real = false;
     const ssize_t result = table.read(fd, buffer, size, real);
+    if (table.adopted(fd))
+        g_reads.fetch_add(1, std::memory_order_relaxed);
     if (real && result > 0 && table.tcp(fd))
         set_tcp_option(fd, TCP_QUICKACK);
     return result;
@@ -139,8 +158,10 @@ extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
 // others in the set are reported idle this time (poll may report any subset of the ready).
 extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
     const MilterReadAhead& table = read_ahead();
-    if (count == 1 && timeout == kPoolReadyCheckMs && fds[0].events == POLLIN &&
-        !table.has_buffered(fds[0].fd))
+    const bool pool_check = count == 1 && timeout == kPoolReadyCheckMs && fds[0].events == POLLIN;
+    if (pool_check)
+        g_pool_checks.fetch_add(1, std::memory_order_relaxed);
+    if (pool_check && !table.has_buffered(fds[0].fd))
         return __real_poll(fds, count, kLingerMs);
     if (count == 1 && timeout == kListenerPollMs && !table.adopted(fds[0].fd))
         return __real_poll(fds, count, kListenerPollShortMs);

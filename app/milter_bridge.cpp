@@ -4,6 +4,7 @@
 #include <libmilter/mfapi.h>
 
 #include <exception>
+#include <stdexcept>
 
 #include "app/daemon.hpp"
 #include "app/logging.hpp"
@@ -15,6 +16,33 @@ namespace {
 
 MilterService* g_service = nullptr;  // see milter_bridge.hpp: libmilter leaves no other way
 
+}  // namespace
+
+// enma_wrap_traffic - libmilter_tcp.cpp's counters; absent (null) in a build without the wraps.
+extern "C" __attribute__((weak)) void enma_wrap_traffic(unsigned long* adopted,
+                                                        unsigned long* reads,
+                                                        unsigned long* pool_checks);
+
+namespace {
+
+// check_wraps - once, at the first connection's end: the link-time wraps (libmilter_tcp.cpp)
+// rely on libmilter's internals; if they saw no accept, no read or no 1 ms pool poll, this
+// libmilter does not behave as they expect (docs/architecture.md). Called under m_mutex.
+void check_wraps() {
+    if (enma_wrap_traffic == nullptr || g_service->m_wraps_checked)
+        return;
+    g_service->m_wraps_checked = true;
+    unsigned long adopted = 0, reads = 0, pool_checks = 0;
+    enma_wrap_traffic(&adopted, &reads, &pool_checks);
+    const bool ok = adopted > 0 && reads > 0 && pool_checks > 0;
+    emit(ok ? spdlog::level::info : spdlog::level::warn,
+         LogRecord("libmilter.wraps")
+             .add("status", ok ? "ok" : "no traffic seen by the wraps")
+             .add("adopted", static_cast<std::int64_t>(adopted))
+             .add("reads", static_cast<std::int64_t>(reads))
+             .add("pool_checks", static_cast<std::int64_t>(pool_checks)));
+}
+
 MilterConnection* connection_of(SMFICTX* ctx) {
     return static_cast<MilterConnection*>(smfi_getpriv(ctx));
 }
@@ -23,11 +51,24 @@ MilterConnection* connection_of(SMFICTX* ctx) {
 void attach(SMFICTX* ctx, unsigned long protocol_flags) {
     auto* connection = new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(),
                                             protocol_flags);
-    {
-        std::lock_guard lock(g_service->m_mutex);
-        ++g_service->m_connections;
+    if (smfi_setpriv(ctx, connection) != MI_SUCCESS) {
+        delete connection;  // not counted: on_close would never count it out
+        throw std::runtime_error("smfi_setpriv failed");
     }
-    smfi_setpriv(ctx, connection);
+    std::lock_guard lock(g_service->m_mutex);
+    ++g_service->m_connections;
+    g_service->m_last_activity = std::chrono::steady_clock::now();
+}
+
+// no_connection - the answer when a callback finds no MilterConnection (attach failed): the
+// configured fail action, since nothing can verify this message or delete its forged fields.
+sfsistat no_connection(const char* step) {
+    emit(spdlog::level::err,
+         LogRecord("milter.error").add("step", step).add("error", "no connection state"));
+    return g_service->m_runtime.current()->m_config.m_milter.m_fail_action ==
+                   conf::FailAction::tempfail
+               ? SMFIS_TEMPFAIL
+               : SMFIS_CONTINUE;
 }
 
 // guarded - run one callback; an exception becomes the fail action and a log line, never a
@@ -36,7 +77,7 @@ template <typename Fn>
 sfsistat guarded(SMFICTX* ctx, const char* step, Fn&& fn) {
     MilterConnection* connection = connection_of(ctx);
     if (connection == nullptr)
-        return SMFIS_CONTINUE;
+        return no_connection(step);
     try {
         return fn(*connection);
     } catch (const std::exception& e) {
@@ -59,6 +100,10 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
                                  SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH |
                                  SMFIP_NR_BODY;
     *pf1 = f1 & wanted;
+    // milter.sendmail813: values as an MTA without SMFIP_HDR_LEADSPC gives them (blank after
+    // the colon stripped), whatever the MTA offers; MilterConnection puts the blank back.
+    if (g_service->m_runtime.current()->m_config.m_milter.m_sendmail813)
+        *pf1 &= ~static_cast<unsigned long>(SMFIP_HDR_LEADSPC);
     *pf2 = 0;
     *pf3 = 0;
     try {
@@ -77,7 +122,7 @@ sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* address) {
         try {
             attach(ctx, 0);
         } catch (const std::exception&) {
-            return SMFIS_CONTINUE;
+            return no_connection("connect");
         }
     }
     return guarded(ctx, "connect",
@@ -88,7 +133,22 @@ sfsistat on_helo(SMFICTX* ctx, char* name) {
     return guarded(ctx, "helo", [&](MilterConnection& c) { return c.helo(name); });
 }
 
+// set_busy - count the connection's message in or out, for drain() on SIGTERM.
+void set_busy(SMFICTX* ctx, bool busy) {
+    MilterConnection* connection = connection_of(ctx);
+    if (connection == nullptr || connection->m_busy == busy)
+        return;
+    connection->m_busy = busy;
+    std::lock_guard lock(g_service->m_mutex);
+    g_service->m_last_activity = std::chrono::steady_clock::now();
+    if (busy)
+        ++g_service->m_messages;
+    else if (--g_service->m_messages == 0)
+        g_service->m_idle.notify_all();
+}
+
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+    set_busy(ctx, true);
     return guarded(ctx, "envfrom", [&](MilterConnection& c) { return c.envfrom(ctx, argv); });
 }
 
@@ -105,11 +165,15 @@ sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
 }
 
 sfsistat on_eom(SMFICTX* ctx) {
-    return guarded(ctx, "eom", [&](MilterConnection& c) { return c.eom(ctx); });
+    const sfsistat status = guarded(ctx, "eom", [&](MilterConnection& c) { return c.eom(ctx); });
+    set_busy(ctx, false);
+    return status;
 }
 
 sfsistat on_abort(SMFICTX* ctx) {
-    return guarded(ctx, "abort", [&](MilterConnection& c) { return c.abort(); });
+    const sfsistat status = guarded(ctx, "abort", [&](MilterConnection& c) { return c.abort(); });
+    set_busy(ctx, false);
+    return status;
 }
 
 // on_close - the connection is gone (also after a lost MTA): free it, count it out.
@@ -117,9 +181,11 @@ sfsistat on_close(SMFICTX* ctx) {
     MilterConnection* connection = connection_of(ctx);
     if (connection == nullptr)
         return SMFIS_CONTINUE;
+    set_busy(ctx, false);  // a lost MTA: its message ends here
     delete connection;
     smfi_setpriv(ctx, nullptr);
     std::lock_guard lock(g_service->m_mutex);
+    check_wraps();
     if (--g_service->m_connections == 0)
         g_service->m_idle.notify_all();
     return SMFIS_CONTINUE;
@@ -130,6 +196,18 @@ sfsistat on_close(SMFICTX* ctx) {
 bool MilterService::wait_idle(std::chrono::milliseconds timeout) {
     std::unique_lock lock(m_mutex);
     return m_idle.wait_for(lock, timeout, [this] { return m_connections == 0; });
+}
+
+bool MilterService::drain(std::chrono::milliseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    std::unique_lock lock(m_mutex);
+    while (Clock::now() < deadline) {
+        if (m_messages == 0 && Clock::now() - m_last_activity >= kSettle)
+            return true;
+        m_idle.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    return m_messages == 0;
 }
 
 void open_milter_socket(MilterService& service, const std::string& socket, int timeout_seconds,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -25,9 +26,19 @@ struct MilterService {
     std::mutex m_mutex;
     std::condition_variable m_idle;
     std::size_t m_connections = 0;
+    bool m_wraps_checked = false;  // the libmilter wraps' traffic was checked (first close)
+    std::size_t m_messages = 0;    // messages between MAIL FROM and end of message / abort
+    std::chrono::steady_clock::time_point m_last_activity{};  // last connect, MAIL, end, close
 
     // wait_idle - until no connection is open or `timeout` passed; true if idle.
     bool wait_idle(std::chrono::milliseconds timeout);
+    // drain - until no message is in progress and none began or ended for kSettle, or
+    // `timeout` passed; true if none is in progress. Called on SIGTERM before smfi_stop():
+    // once libmilter stops, its worker pool never reads a session parked between two commands
+    // again, so a message must be finished before that. The quiet period covers a MAIL FROM
+    // the MTA has sent but libmilter has not read yet (not counted in m_messages).
+    bool drain(std::chrono::milliseconds timeout);
+    static constexpr std::chrono::milliseconds kSettle{500};
 };
 
 // run_milter - register with libmilter, open the socket, then call `after_bind` (drop

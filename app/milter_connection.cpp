@@ -9,6 +9,8 @@
 #include "app/dmarc_fields.hpp"
 #include "app/logging.hpp"
 #include "app/milter_write_batch.hpp"
+#include "verify/authres/authserv_id.hpp"
+#include "verify/message/header_field.hpp"
 
 namespace enma::app {
 
@@ -55,26 +57,31 @@ sfsistat MilterConnection::no_reply(unsigned long flag) const {
     return (m_protocol & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
-sfsistat MilterConnection::failed() const {
+sfsistat MilterConnection::fail_action() const {
     return m_runtime->m_config.m_milter.m_fail_action == conf::FailAction::tempfail
                ? SMFIS_TEMPFAIL
                : SMFIS_CONTINUE;
 }
 
-// connect - a client we cannot or need not verify (excluded, local, no address) is accepted:
-// the MTA then skips this filter for the rest of the connection.
+sfsistat MilterConnection::failed() {
+    m_failed = true;
+    return fail_action();
+}
+
+// connect - a client we cannot or need not verify (excluded, local, no address) is not
+// verified, but its messages still come through for the deletion of forged A-R fields.
 sfsistat MilterConnection::connect(SMFICTX* /*ctx*/, const char* hostname,
                                    const sockaddr* address) {
     const auto ip = to_ip(address);
+    m_info.m_hostname = hostname ? hostname : "";
     if (!ip || m_runtime->is_excluded(*ip)) {
         m_excluded = true;
         emit(spdlog::level::debug, LogRecord("connection.excluded")
-                                       .add("client_name", hostname ? hostname : "")
+                                       .add("client_name", m_info.m_hostname)
                                        .add("client_ip", ip ? ip->to_string() : "none"));
-        return SMFIS_ACCEPT;
+        return SMFIS_CONTINUE;
     }
     m_info.m_ip = *ip;
-    m_info.m_hostname = hostname ? hostname : "";
     return SMFIS_CONTINUE;
 }
 
@@ -83,49 +90,100 @@ sfsistat MilterConnection::helo(const char* name) {
     return no_reply(SMFIP_NR_HELO);
 }
 
-sfsistat MilterConnection::envfrom(SMFICTX* ctx, char** argv) {
+// start_message - forget the previous message (a new MAIL FROM may come without ABORT).
+void MilterConnection::start_message() {
     if (m_message)
-        m_message->abort();  // a new MAIL FROM without ABORT: start over
-    m_info.m_authenticated = !macro(ctx, "{auth_authen}").empty();
+        m_message->abort();
+    m_message.reset();
+    m_failed = false;
+    m_ar_fields = 0;
+    m_forged.clear();
+}
+
+sfsistat MilterConnection::envfrom(SMFICTX* ctx, char** argv) {
+    start_message();
     m_queue_id = macro(ctx, "i");
+    if (m_excluded)
+        return no_reply(SMFIP_NR_MAIL);
+    m_info.m_authenticated = !macro(ctx, "{auth_authen}").empty();
     m_message = std::make_unique<pipeline::MessageSession>(m_scheduler, m_runtime->m_resolver,
                                                            m_runtime->m_auth, m_info);
     m_message->mail_from(argv && argv[0] ? argv[0] : "");
     return no_reply(SMFIP_NR_MAIL);
 }
 
+// header - forged A-R fields are noted here too, so that they are deleted even when the
+// message has no MessageSession (excluded client, failed MAIL FROM).
 sfsistat MilterConnection::header(const char* name, const char* value) {
-    if (m_message && name && value)
+    if (!name || !value)
+        return no_reply(SMFIP_NR_HDR);
+    // Without SMFIP_HDR_LEADSPC the MTA strips the blank after the colon, which simple
+    // canonicalisation signs: the usual single space is put back (docs/daemon.md).
+    std::string restored;
+    if (!(m_protocol & SMFIP_HDR_LEADSPC)) {
+        restored = std::string(" ") + value;
+        value = restored.c_str();
+    }
+    if (message::iequals(name, kArField)) {
+        ++m_ar_fields;
+        if (verify::is_own_authserv_id(value, m_runtime->m_auth->m_authserv_id))
+            m_forged.push_back(m_ar_fields);
+    }
+    if (m_message && !m_failed)
         m_message->header(name, value);
     return no_reply(SMFIP_NR_HDR);
 }
 
 sfsistat MilterConnection::eoh() {
-    if (m_message)
+    if (m_message && !m_failed)
         m_message->end_of_headers();
     return no_reply(SMFIP_NR_EOH);
 }
 
 sfsistat MilterConnection::body(const unsigned char* chunk, size_t length) {
-    if (m_message && chunk)
+    if (m_message && !m_failed && chunk)
         m_message->body(std::string_view(reinterpret_cast<const char*>(chunk), length));
     return no_reply(SMFIP_NR_BODY);
 }
 
+// eom - an excluded client's message only loses its forged fields; a message whose state is
+// missing or broken, or whose changes the MTA refused, fails closed (fail_message).
 sfsistat MilterConnection::eom(SMFICTX* ctx) {
-    if (!m_message)
-        return SMFIS_CONTINUE;
     if (m_queue_id.empty())
         m_queue_id = macro(ctx, "i");
-    const auto verdict = m_message->end_of_message();
-    const sfsistat status = act(ctx, verdict);
-    if (status == SMFIS_CONTINUE) {
-        const WriteBatch batch;  // the modifications leave with the final reply
-        apply(ctx, verdict);
+    if (m_excluded) {
+        const std::vector<int> forged(m_forged.rbegin(), m_forged.rend());
+        m_forged.clear();  // never deleted twice, even when fail_message() follows
+        bool removed = false;
+        {
+            const WriteBatch batch;
+            removed = remove_forged(ctx, forged);
+        }
+        return removed ? SMFIS_CONTINUE : fail_message(ctx, "smfi_chgheader failed");
     }
-    log_message(ctx, verdict);
+    if (!m_message || m_failed)
+        return fail_message(ctx, m_message ? "an earlier step failed" : "no message state");
+    std::optional<pipeline::Verdict> verdict;
+    try {
+        verdict = m_message->end_of_message();
+    } catch (const std::exception& e) {
+        return fail_message(ctx, e.what());
+    }
+    if (const sfsistat status = act(ctx, *verdict); status != SMFIS_CONTINUE) {
+        m_forged.clear();  // a refused message is not delivered: nothing to remove
+        log_message(ctx, *verdict);
+        m_message.reset();
+        return status;
+    }
+    std::string refused;
+    {
+        const WriteBatch batch;  // the modifications leave with the final reply
+        refused = apply(ctx, *verdict);
+    }
+    m_forged.clear();  // apply() dealt with them: an index is never deleted twice
+    log_message(ctx, *verdict);
     m_message.reset();
-    return status;
+    return refused.empty() ? SMFIS_CONTINUE : fail_message(ctx, refused);
 }
 
 // act - the action a verdict asks for (dmarc.*_action; none by default). A message is never
@@ -156,21 +214,49 @@ sfsistat MilterConnection::act(SMFICTX* ctx, const pipeline::Verdict& verdict) {
 }
 
 sfsistat MilterConnection::abort() {
-    if (m_message)
-        m_message->abort();
-    m_message.reset();
+    start_message();
     return SMFIS_CONTINUE;
 }
 
-// apply - forged fields go first, highest index first, so earlier indices stay valid on
-// every MTA; then ours goes on top.
-void MilterConnection::apply(SMFICTX* ctx, const pipeline::Verdict& verdict) {
-    for (int index : verdict.m_forged_indices)
-        smfi_chgheader(ctx, const_cast<char*>(kArField), index, nullptr);
+// fail_message - the fail-closed end of a message: forged fields deleted anyway, one error
+// record, the configured answer.
+sfsistat MilterConnection::fail_message(SMFICTX* ctx, const std::string& why) {
+    bool removed = true;
+    {
+        const WriteBatch batch;
+        removed = remove_forged(ctx, std::vector<int>(m_forged.rbegin(), m_forged.rend()));
+    }
+    const sfsistat action = fail_action();
+    emit(spdlog::level::err, LogRecord("milter.error")
+                                 .add("step", "eom")
+                                 .add("queue_id", m_queue_id)
+                                 .add("error", why)
+                                 .add("forged_removed", removed)
+                                 .add("action", action == SMFIS_TEMPFAIL ? "tempfail" : "accept"));
+    start_message();
+    return action;
+}
+
+// remove_forged - highest index first, so earlier indices stay valid on every MTA.
+bool MilterConnection::remove_forged(SMFICTX* ctx, const std::vector<int>& indices) {
+    bool ok = true;
+    for (int index : indices)
+        if (smfi_chgheader(ctx, const_cast<char*>(kArField), index, nullptr) != MI_SUCCESS)
+            ok = false;
+    return ok;
+}
+
+// apply - forged fields go first, then ours goes on top. Returns what the MTA refused, or
+// an empty string.
+std::string MilterConnection::apply(SMFICTX* ctx, const pipeline::Verdict& verdict) {
+    if (!remove_forged(ctx, verdict.m_forged_indices))
+        return "smfi_chgheader failed";
     // With SMFIP_HDR_LEADSPC the MTA takes values verbatim, so the space after ':' is ours.
     std::string value = (m_protocol & SMFIP_HDR_LEADSPC) ? " " : "";
     value += verdict.m_header_value;
-    smfi_insheader(ctx, 0, const_cast<char*>(kArField), value.data());
+    if (smfi_insheader(ctx, 0, const_cast<char*>(kArField), value.data()) != MI_SUCCESS)
+        return "smfi_insheader failed";
+    return "";
 }
 
 void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& verdict) const {

@@ -5,6 +5,13 @@
 // SMFIS_NOREPLY only where the MTA agreed not to wait), exclusion, the macros, applying the
 // verdict (delete forged A-R fields, insert ours) and the one log record per message.
 //
+// Fail-closed: a callback that threw, a message without state at end of message (its MAIL
+// FROM failed) and a failed smfi_* modification all end in fail_message(): forged A-R fields
+// are still deleted (the glue notes them itself, so it can without a MessageSession), one
+// "milter.error" record is logged, and the answer is milter.fail_action.
+// Excluded clients are not verified and get no A-R field, but their messages still pass
+// through enma so that forged A-R fields carrying our authserv-id are deleted.
+//
 // Invariant: libmilter calls one connection's callbacks from one thread at a time.
 #pragma once
 
@@ -13,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/runtime.hpp"
 #include "coro/scheduler.hpp"
@@ -35,12 +43,19 @@ public:
     sfsistat eom(SMFICTX* ctx);
     sfsistat abort();
     // failed - the answer when a callback threw: the configured fail action, never a crash.
-    sfsistat failed() const;
+    // The message is marked failed, so its end of message fails closed too.
+    sfsistat failed();
+
+    bool m_busy = false;  // a message is in progress (milter_bridge.cpp counts them for drain)
 
 private:
     sfsistat no_reply(unsigned long flag) const;
     sfsistat act(SMFICTX* ctx, const pipeline::Verdict& verdict);
-    void apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
+    sfsistat fail_action() const;
+    void start_message();
+    sfsistat fail_message(SMFICTX* ctx, const std::string& why);
+    bool remove_forged(SMFICTX* ctx, const std::vector<int>& indices);
+    std::string apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
     void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
 
     coro::Scheduler& m_scheduler;
@@ -48,6 +63,9 @@ private:
     unsigned long m_protocol;  // the SMFIP_* flags the MTA agreed to
     pipeline::ConnectionInfo m_info;
     bool m_excluded = false;
+    bool m_failed = false;      // a step of this message failed: end of message fails closed
+    int m_ar_fields = 0;        // Authentication-Results fields of this message so far
+    std::vector<int> m_forged;  // 1-based indices of those carrying our authserv-id
     std::string m_queue_id;
     std::unique_ptr<pipeline::MessageSession> m_message;
 };

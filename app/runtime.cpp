@@ -59,7 +59,9 @@ std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& sched
     });
     // Hot names (a domain's SPF record, its DKIM key) are answered on the loop thread, without
     // a round trip through libunbound's worker thread for each cache hit.
-    return std::make_shared<resolver::CachingResolver>(scheduler, std::move(unbound));
+    // resolver.cache_size is shared: a quarter for these answers, the rest for libunbound.
+    return std::make_shared<resolver::CachingResolver>(scheduler, std::move(unbound),
+                                                       options.m_cache_size / 4);
 }
 
 std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,

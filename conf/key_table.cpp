@@ -178,8 +178,10 @@ void add_milter_keys(std::vector<KeySpec>& t) {
     t.push_back(int_key("milter.loglevel", "0", 0, 100, "libmilter debug level (smfi_setdbg).",
                         FIELD(m_milter.m_loglevel)));
     t.push_back(bool_key("milter.sendmail813", "false",
-                         "Always restore the header space the MTA strips (automatic when the MTA "
-                         "lacks SMFIP_HDR_LEADSPC).",
+                         "Do not ask the MTA for SMFIP_HDR_LEADSPC (verbatim header values) even "
+                         "when it offers it. Whenever header values come without it, enma puts "
+                         "back the single blank the MTA strips after the colon, so simple "
+                         "canonicalisation still verifies.",
                          FIELD(m_milter.m_sendmail813)));
     t.push_back(bool_key(
         "milter.postfix", "false",

@@ -31,8 +31,19 @@ std::system_error sys_error(const char* what) {
 
 }  // namespace
 
-// SpawnAccess - lets the detached body reach the scheduler's private bookkeeping.
+// SpawnAccess - lets the detached body and the exception barrier reach the scheduler's private
+// bookkeeping.
 struct SpawnAccess {
+    // barrier - the loop's exception barrier: `fn` throwing is reported, never fatal.
+    template <typename Fn>
+    static void barrier(Fn& fn, Scheduler& scheduler) noexcept {
+        try {
+            fn();
+        } catch (...) {
+            scheduler.report_error(std::current_exception());
+        }
+    }
+
     static DetachedTask run(Scheduler& scheduler, Task<void> task) {
         co_await scheduler.schedule();
         try {
@@ -149,18 +160,19 @@ void Scheduler::set_error_handler(std::function<void(std::exception_ptr)> handle
     m_error_handler = std::move(handler);
 }
 
+// report_error - never throws: a throwing handler is reported on stderr instead.
 void Scheduler::report_error(std::exception_ptr error) {
     std::lock_guard lock(m_error_mutex);
-    if (m_error_handler) {
-        m_error_handler(error);
-        return;
-    }
     try {
+        if (m_error_handler) {
+            m_error_handler(error);
+            return;
+        }
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "enma: spawned task failed: %s\n", e.what());
+        std::fprintf(stderr, "enma: loop work failed: %s\n", e.what());
     } catch (...) {
-        std::fprintf(stderr, "enma: spawned task failed with a non-standard exception\n");
+        std::fprintf(stderr, "enma: loop work failed with a non-standard exception\n");
     }
 }
 
@@ -173,9 +185,9 @@ void Scheduler::run_inbox() {
     }
     for (auto& job : jobs) {
         if (job.m_handle)
-            job.m_handle.resume();
+            job.m_handle.resume();  // a Task keeps its own exception for its awaiter
         else
-            job.m_fn();
+            SpawnAccess::barrier(job.m_fn, *this);
     }
 }
 
@@ -194,7 +206,7 @@ void Scheduler::run_timers() {
     const auto current = now();
     while (!m_timers.empty() && m_timers.begin()->first.first <= current) {
         auto node = m_timers.extract(m_timers.begin());
-        node.mapped()();
+        SpawnAccess::barrier(node.mapped(), *this);
     }
 }
 
@@ -245,7 +257,7 @@ void Scheduler::wait_for_events(int timeout_ms, bool virtual_jump) {
             continue;
         }
         if (!watch->m_dead)
-            watch->m_fn();
+            SpawnAccess::barrier(watch->m_fn, *this);
     }
 }
 

@@ -10,6 +10,10 @@
 //    added. Callbacks run with the timer already removed, so they may add or cancel others.
 //  - An fd watch removed while its event is pending in the same epoll batch is not called:
 //    removed watches are kept until the batch ends.
+//  - Exception barrier: a posted closure, timer callback or fd callback that throws (a bug)
+//    does not end the loop thread; the exception goes to the error handler
+//    (set_error_handler: the daemon logs it) and the loop goes on. A throwing task ends as
+//    a failed task of its TaskGroup, so only the message concerned fails.
 //  - With Options::virtual_time the clock jumps to the next timer whenever the loop has
 //    nothing else to do, so delayed test fixtures run instantly yet in a deterministic order.
 #pragma once
@@ -79,7 +83,8 @@ public:
     // work (TaskGroup::wait). Only Options::jump_only_while_awaited looks at them.
     void waiter_arrived();
     void waiter_left() noexcept;
-    // Called with the exception of a spawned task that threw (a bug; logged, never fatal).
+    // Called with the exception of a spawned task, closure, timer or fd callback that threw
+    // (a bug; logged, never fatal). On the loop thread; the handler must not throw.
     void set_error_handler(std::function<void(std::exception_ptr)> handler);
 
     // Timers (loop thread).

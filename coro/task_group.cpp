@@ -26,13 +26,30 @@ void TaskGroup::start(std::vector<Task<void>> tasks) {
     });
 }
 
-// run - the wrapper that counts the task out even when it throws (the scheduler logs it).
+// run - the wrapper that counts the task out even when it throws; the exception is kept for
+// error() and passed on to the scheduler, which logs it.
 Task<void> TaskGroup::run(std::shared_ptr<TaskGroup> self, Task<void> task) {
     struct Done {
         TaskGroup& m_group;
         ~Done() { m_group.finished(); }
     } done{*self};
-    co_await std::move(task);
+    try {
+        co_await std::move(task);
+    } catch (...) {
+        self->keep_error(std::current_exception());
+        throw;
+    }
+}
+
+void TaskGroup::keep_error(std::exception_ptr error) {
+    std::lock_guard lock(m_mutex);
+    if (!m_error)
+        m_error = std::move(error);
+}
+
+std::exception_ptr TaskGroup::error() const {
+    std::lock_guard lock(m_mutex);
+    return m_error;
 }
 
 // finished - on the loop thread; the last task also disarms the deadline.

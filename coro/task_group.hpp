@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,9 @@ public:
     // token - the group's cancellation; read it only on the loop thread.
     CancelToken token() const { return m_source.token(); }
     std::size_t pending() const;
+    // error - the first exception a task of the group threw (a bug), or null (any thread).
+    // The caller fails the message with it; the scheduler's error handler has logged it.
+    std::exception_ptr error() const;
     // expired - did cancel_after()'s deadline fire (any thread)?
     bool expired() const noexcept { return m_expired.load(); }
 
@@ -58,6 +62,7 @@ private:
     explicit TaskGroup(Scheduler& scheduler) : m_scheduler(scheduler) {}
     static Task<void> run(std::shared_ptr<TaskGroup> self, Task<void> task);
     void finished();
+    void keep_error(std::exception_ptr error);
 
     Scheduler& m_scheduler;
     CancelSource m_source;                         // loop thread only
@@ -65,6 +70,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_idle;
     std::size_t m_pending = 0;
+    std::exception_ptr m_error;  // under m_mutex
     std::atomic<bool> m_expired{false};
 };
 

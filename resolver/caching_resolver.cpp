@@ -2,6 +2,7 @@
 #include "resolver/caching_resolver.hpp"
 
 #include <chrono>
+#include <variant>
 
 namespace enma::resolver {
 
@@ -19,6 +20,22 @@ std::string cache_key(const std::string& name, RrType type) {
 
 }  // namespace
 
+std::size_t entry_bytes(std::string_view key, const Answer& answer) noexcept {
+    // The list node (two links), the index node and bucket (a view, an iterator, a link, a
+    // hash), the Entry's own members and heap blocks' rounding: a generous fixed part.
+    constexpr std::size_t kNodes = 2 * sizeof(void*) + 6 * sizeof(void*) + 64;
+    std::size_t bytes = kNodes + sizeof(Answer) + key.size() + answer.m_why_bogus.size() +
+                        answer.m_canonical_name.size();
+    for (const auto& record : answer.m_records) {
+        bytes += sizeof(RecordData);
+        if (const auto* text = std::get_if<std::string>(&record))
+            bytes += text->size();
+        else if (const auto* mx = std::get_if<MxRecord>(&record))
+            bytes += mx->m_exchange.size();
+    }
+    return bytes;
+}
+
 bool is_cacheable(const Answer& answer) noexcept {
     switch (answer.m_status) {
         case DnsStatus::noerror:
@@ -31,8 +48,8 @@ bool is_cacheable(const Answer& answer) noexcept {
 }
 
 CachingResolver::CachingResolver(coro::Scheduler& scheduler, std::shared_ptr<Resolver> inner,
-                                 std::size_t capacity)
-    : m_scheduler(scheduler), m_inner(std::move(inner)), m_capacity(capacity) {}
+                                 std::size_t capacity_bytes)
+    : m_scheduler(scheduler), m_inner(std::move(inner)), m_capacity(capacity_bytes) {}
 
 coro::Task<Answer> CachingResolver::do_query(std::string name, RrType type,
                                              coro::CancelToken token) {
@@ -43,7 +60,7 @@ coro::Task<Answer> CachingResolver::do_query(std::string name, RrType type,
             co_return std::move(*cached);
     }
     Answer answer = co_await m_inner->query(std::move(name), type, std::move(token));
-    if (is_cacheable(answer) && m_capacity > 0)
+    if (is_cacheable(answer))
         store(std::move(key), answer);
     co_return answer;
 }
@@ -69,14 +86,19 @@ std::optional<Answer> CachingResolver::find(const std::string& key) {
 void CachingResolver::store(std::string key, const Answer& answer) {
     if (const auto found = m_index.find(key); found != m_index.end())
         erase(found->second);  // a newer answer for the same question (raced lookups)
-    const auto expires = m_scheduler.now() + std::chrono::seconds(answer.m_ttl);
-    m_lru.push_front(Entry{std::move(key), answer, expires});
-    m_index.emplace(m_lru.front().m_key, m_lru.begin());
-    if (m_lru.size() > m_capacity)
+    const std::size_t bytes = entry_bytes(key, answer);
+    if (bytes > m_capacity)
+        return;
+    while (m_bytes + bytes > m_capacity)
         erase(std::prev(m_lru.end()));
+    const auto expires = m_scheduler.now() + std::chrono::seconds(answer.m_ttl);
+    m_lru.push_front(Entry{std::move(key), answer, expires, bytes});
+    m_index.emplace(m_lru.front().m_key, m_lru.begin());
+    m_bytes += bytes;
 }
 
 void CachingResolver::erase(List::iterator it) {
+    m_bytes -= it->m_bytes;
     m_index.erase(it->m_key);
     m_lru.erase(it);
 }

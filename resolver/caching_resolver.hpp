@@ -16,7 +16,10 @@
 //    canonical name included) is the one the inner resolver gave for that question.
 //  - A cancelled token is never answered from the cache: the inner resolver decides, as if
 //    the cache were not there.
-//  - Bounded: at most `capacity` answers, the least recently used dropped first.
+//  - Bounded in bytes: the entries' estimated memory (entry_bytes(): key, names, records and
+//    the containers' overhead) stays within `capacity_bytes`, the least recently used dropped
+//    first; an answer larger than the whole capacity is not kept. (A bound in entries would
+//    let a sender who publishes 64 KiB TXT records multiply the memory per entry.)
 #pragma once
 
 #include <cstddef>
@@ -34,12 +37,13 @@ namespace enma::resolver {
 
 class CachingResolver : public Resolver {
 public:
-    static constexpr std::size_t kDefaultCapacity = 4096;
+    static constexpr std::size_t kDefaultCapacityBytes = 8u << 20;
 
     CachingResolver(coro::Scheduler& scheduler, std::shared_ptr<Resolver> inner,
-                    std::size_t capacity = kDefaultCapacity);
+                    std::size_t capacity_bytes = kDefaultCapacityBytes);
 
     std::size_t size() const noexcept { return m_lru.size(); }
+    std::size_t bytes() const noexcept { return m_bytes; }
     std::size_t hits() const noexcept { return m_hits; }
 
 protected:
@@ -50,6 +54,7 @@ private:
         std::string m_key;
         Answer m_answer;
         coro::Scheduler::TimePoint m_expires;
+        std::size_t m_bytes = 0;
     };
     using List = std::list<Entry>;  // most recently used first
 
@@ -60,11 +65,15 @@ private:
 
     coro::Scheduler& m_scheduler;
     std::shared_ptr<Resolver> m_inner;
-    std::size_t m_capacity;
+    std::size_t m_capacity;  // bytes
+    std::size_t m_bytes = 0;
     List m_lru;
     std::unordered_map<std::string_view, List::iterator> m_index;  // views of m_lru's keys
     std::size_t m_hits = 0;
 };
+
+// entry_bytes - the memory an answer kept under `key` takes, estimated from above.
+std::size_t entry_bytes(std::string_view key, const Answer& answer) noexcept;
 
 // is_cacheable - a proven outcome with a TTL: NOERROR, NODATA or NXDOMAIN, m_ttl > 0.
 bool is_cacheable(const Answer& answer) noexcept;

@@ -8,6 +8,8 @@
 #                                   8-bit bytes, 2,000 simultaneous connections, disconnects)
 #   e2e.py miltertest --enma PATH   the Lua scripts in miltertest/ run by miltertest(8)
 #   e2e.py dmarc      --enma PATH   Postfix + enma with DMARC actions: reject, hold, pass
+#   e2e.py harden     --enma PATH   issue 13's holes on the wire: a DKIM-Signature flood,
+#                                   fail-closed answers, forged A-R variants, no LEADSPC
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM
@@ -27,11 +29,12 @@ from harness import Failures, HarnessError  # noqa: E402
 
 def run_suite(name, enma_binary):
     import suite_dmarc
+    import suite_harden
     import suite_miltertest
     import suite_postfix
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
-              "miltertest": suite_miltertest.run}
+              "miltertest": suite_miltertest.run, "harden": suite_harden.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -69,7 +72,7 @@ def final_stop(failures, enma):
 
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
-    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc"])
+    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

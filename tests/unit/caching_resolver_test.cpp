@@ -161,14 +161,44 @@ TEST_CASE("a cancelled token is never answered from the cache") {
 
 TEST_CASE("the least recently used answer goes first when the cache is full") {
     Fixture f;
-    CachingResolver cache(f.m_scheduler, f.m_zone, 2);
+    CachingResolver sizer(f.m_scheduler, f.m_zone);
+    f.ask(sizer, "plain.test", RrType::txt);
+    f.ask(sizer, "plain.test", RrType::a);
+    // Room for two of these answers, not three.
+    CachingResolver cache(f.m_scheduler, f.m_zone, sizer.bytes() + 10);
     f.ask(cache, "plain.test", RrType::txt);
     f.ask(cache, "plain.test", RrType::a);
     f.ask(cache, "plain.test", RrType::txt);  // hit: A is now the oldest
     f.ask(cache, "secure.test", RrType::a);   // evicts plain.test A
     CHECK(cache.size() == 2);
     f.ask(cache, "plain.test", RrType::txt);  // still there
-    CHECK(f.m_zone->query_count() == 3);
-    f.ask(cache, "plain.test", RrType::a);  // asked again
-    CHECK(f.m_zone->query_count() == 4);
+    CHECK(f.m_zone->query_count() == 5);      // two by the sizer
+    f.ask(cache, "plain.test", RrType::a);    // asked again
+    CHECK(f.m_zone->query_count() == 6);
+}
+
+TEST_CASE("the cache is bounded in bytes: 60 KB answers cannot multiply its memory (issue 13)") {
+    Fixture f;
+    auto scripted = std::make_shared<Scripted>();
+    scripted->m_answer.m_status = DnsStatus::noerror;
+    scripted->m_answer.m_ttl = 300;
+    scripted->m_answer.m_records = {std::string(60'000, 't')};
+    constexpr std::size_t kCapacity = 256 * 1024;
+    CachingResolver cache(f.m_scheduler, scripted, kCapacity);
+    for (int i = 0; i < 100; ++i) {
+        f.ask(cache, "n" + std::to_string(i) + ".test", RrType::txt);
+        CHECK(cache.bytes() <= kCapacity);
+    }
+    CHECK(cache.size() == 4);  // 4 x 60 KB fit in 256 KiB, 5 do not
+    CHECK(cache.bytes() > 4 * 60'000);
+    f.ask(cache, "n99.test", RrType::txt);  // the most recent ones are kept
+    f.ask(cache, "n96.test", RrType::txt);
+    CHECK(scripted->m_calls == 100);
+    f.ask(cache, "n95.test", RrType::txt);  // evicted
+    CHECK(scripted->m_calls == 101);
+    // An answer larger than the whole cache is never kept.
+    CachingResolver tiny(f.m_scheduler, scripted, 1000);
+    f.ask(tiny, "big.test", RrType::txt);
+    CHECK(tiny.size() == 0);
+    CHECK(tiny.bytes() == 0);
 }

@@ -160,15 +160,35 @@ TEST_CASE("RFC 8463: the signature limit and the clock") {
     REQUIRE(results.size() == 2);
     CHECK(results[0].m_code == DkimResultCode::pass);
     CHECK(results[1].m_code == DkimResultCode::policy);
-    CHECK(results[1].m_reason == "signature limit exceeded, not verified");
-    CHECK(results[1].m_selector == "test");
-    CHECK(results[1].m_domain == "football.example.com");
+    CHECK(results[1].m_reason == "1 more signature not checked");
+    CHECK(results[1].m_selector.empty());
+    CHECK(results[1].m_domain.empty());
     CHECK(f.m_zone.query_count() == 1);
     results = f.verify(message, {}, signing_time - 301);
     CHECK(results[0].m_code == DkimResultCode::permerror);
     CHECK(results[0].m_reason == "signature timestamp in the future");
     results = f.verify(message, {}, signing_time - 300);
     CHECK(results[0].m_code == DkimResultCode::pass);
+}
+
+TEST_CASE("a flood of DKIM-Signature fields: one summary result, nothing kept past the limit") {
+    DkimOptions options;
+    options.m_signheader_limit = 3;
+    DkimVerifier verifier(options, signing_time);
+    for (int i = 0; i < 100000; ++i)
+        verifier.add_header("DKIM-Signature", i % 2 ? "" : " v=1; d=x.example; s=s; b=AAAA");
+    CHECK(verifier.signature_count() == 100000);
+    CHECK(verifier.take_key_requests().empty());  // the three kept are malformed (no a=, h=)
+    verifier.end_of_headers();
+    verifier.add_body("body\r\n");
+    const auto results = verifier.finish();
+    REQUIRE(results.size() == 4);
+    for (int i = 0; i < 3; ++i)
+        CHECK(results[i].m_code == DkimResultCode::permerror);
+    CHECK(results[0].m_domain == "x.example");
+    CHECK(results[3].m_code == DkimResultCode::policy);
+    CHECK(results[3].m_reason == "99997 more signatures not checked");
+    CHECK(results[3].m_domain.empty());
 }
 
 TEST_CASE("RFC 8463: an RSA minimum above 1024 bits rejects the RSA key") {

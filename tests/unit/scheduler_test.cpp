@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -213,4 +214,50 @@ TEST_CASE("a spawned task that throws is reported, and the loop goes on") {
     auto ok = []() -> Task<int> { co_return 5; };
     CHECK(sync_wait(loop.m_scheduler, ok()) == 5);
     CHECK(errors.load() == 1);
+}
+
+TEST_CASE("a closure, a timer or an fd callback that throws is reported; the loop goes on") {
+    Loop loop;
+    Scheduler& s = loop.m_scheduler;
+    std::atomic<int> errors{0};
+    std::vector<std::string> what;  // written on the loop thread only, read after a sync_wait
+    s.set_error_handler([&](std::exception_ptr error) {
+        errors.fetch_add(1);
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            what.emplace_back(e.what());
+        }
+    });
+    s.post([] { throw std::runtime_error("closure"); });
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    Scheduler::FdWatch watch;
+    auto arm = [&]() -> Task<int> {
+        s.add_timer(s.now(), [] { throw std::runtime_error("timer"); });
+        watch = s.watch_readable(fds[0], [&] {
+            watch.reset();
+            throw std::logic_error("fd");
+        });
+        co_return 1;
+    };
+    CHECK(sync_wait(s, arm()) == 1);
+    REQUIRE(write(fds[1], "x", 1) == 1);
+    auto later = [&]() -> Task<int> {
+        co_await s.sleep_for(50ms);
+        co_return 7;
+    };
+    CHECK(sync_wait(s, later()) == 7);  // the loop survived all three
+    CHECK(errors.load() == 3);
+    CHECK(what == std::vector<std::string>{"closure", "timer", "fd"});
+    close(fds[0]);
+    close(fds[1]);
+}
+
+TEST_CASE("a handler that throws itself does not end the loop") {
+    Loop loop;
+    loop.m_scheduler.set_error_handler([](std::exception_ptr) { throw 1; });
+    loop.m_scheduler.post([] { throw std::runtime_error("closure"); });
+    auto ok = []() -> Task<int> { co_return 5; };
+    CHECK(sync_wait(loop.m_scheduler, ok()) == 5);
 }

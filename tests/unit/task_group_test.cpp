@@ -3,9 +3,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "coro/sync_wait.hpp"
 #include "coro/task_group.hpp"
 
 using namespace std::chrono_literals;
@@ -112,4 +114,31 @@ TEST_CASE("a batch of tasks starts with one hand-off and is waited for like the 
     CHECK(group->pending() == 0);
     CHECK(expired.load() == 5);
     CHECK(scheduler.loop_threads_seen() == 1);
+}
+
+TEST_CASE("a task that throws fails its own group only; the loop and other groups go on") {
+    Scheduler scheduler;
+    std::atomic<int> reported{0};
+    scheduler.set_error_handler([&](std::exception_ptr) { reported.fetch_add(1); });
+    scheduler.start();
+    auto broken = TaskGroup::create(scheduler);
+    auto healthy = TaskGroup::create(scheduler);
+    std::atomic<int> expired{0}, cancelled{0};
+    broken->start(nap(scheduler, 1ms, {}, expired, cancelled));
+    broken->start([]() -> Task<void> {
+        throw std::runtime_error("lookup bug");
+        co_return;
+    }());
+    healthy->start(nap(scheduler, 1ms, {}, expired, cancelled));
+    broken->wait();
+    healthy->wait();
+    REQUIRE(broken->error());
+    CHECK_THROWS_WITH_AS(std::rethrow_exception(broken->error()), "lookup bug", std::runtime_error);
+    CHECK(!healthy->error());
+    CHECK(broken->pending() == 0);
+    CHECK(expired.load() == 2);
+    // The report follows the count-out in the same loop turn: a round trip sees it.
+    auto ok = []() -> Task<int> { co_return 3; };
+    CHECK(enma::coro::sync_wait(scheduler, ok()) == 3);
+    CHECK(reported.load() == 1);
 }

@@ -56,31 +56,74 @@ bool is_plain_address(std::string_view text) {
     return (local.empty() || is_dot_atom(local)) && is_dot_atom(text.substr(at + 1));
 }
 
-void append_resinfo(std::string& out, const AuthResult& result) {
-    out += result.m_method;
-    out += '=';
-    out += is_token(result.m_result) ? result.m_result : std::string("none");
-    if (!result.m_comment.empty()) {
-        out += " (";
-        out += sanitize_comment(result.m_comment);
-        out += ')';
+// Folder - appends tokens to the header value, folding before a token that would take its
+// line past kLineTarget when the fold string allows it (contains a line break). Every token
+// is at most about kMaxValue long, so no line exceeds RFC 5322's 998 octets.
+class Folder {
+public:
+    Folder(std::string& out, std::string_view fold)
+        : m_out(out),
+          m_fold(fold),
+          m_can_fold(fold.find('\n') != std::string_view::npos),
+          m_column(kFieldName.size() + out.size()) {}
+
+    // start_resinfo - ";" and the fold: every resinfo starts on a line of its own.
+    void start_resinfo() {
+        m_out += ';';
+        new_line();
+        m_first = true;
     }
+
+    void add(std::string_view token) {
+        if (!m_first) {
+            if (m_can_fold && m_column + 1 + token.size() > kLineTarget) {
+                new_line();
+            } else {
+                m_out += ' ';
+                ++m_column;
+            }
+        }
+        m_first = false;
+        m_out += token;
+        m_column += token.size();
+    }
+
+private:
+    static constexpr std::string_view kFieldName = "Authentication-Results: ";
+    // Not RFC 5322's 78 (a SHOULD): an ordinary resinfo stays on one line, as tools that grep
+    // the header expect; only unusually long ones fold, far below the 998-octet MUST.
+    static constexpr std::size_t kLineTarget = 200;
+
+    void new_line() {
+        m_out += m_fold;
+        const auto newline = m_fold.rfind('\n');
+        m_column = newline == std::string_view::npos ? m_column + m_fold.size()
+                                                     : m_fold.size() - newline - 1;
+    }
+
+    std::string& m_out;
+    std::string_view m_fold;
+    bool m_can_fold;
+    std::size_t m_column;
+    bool m_first = true;
+};
+
+void append_resinfo(Folder& folder, const AuthResult& result) {
+    folder.add(result.m_method + '=' +
+               (is_token(result.m_result) ? result.m_result : std::string("none")));
+    if (!result.m_comment.empty())
+        folder.add("(" + sanitize_comment(result.m_comment) + ')');
     if (!result.m_reason.empty()) {
-        out += " reason=";
         std::string reason = quote_pvalue(result.m_reason);
         if (reason.front() != '"')
             reason = '"' + reason + '"';
-        out += reason;
+        folder.add("reason=" + reason);
     }
     for (const auto& property : result.m_properties) {
         if (!is_token(property.m_ptype) || !is_token(property.m_property))
             continue;
-        out += ' ';
-        out += property.m_ptype;
-        out += '.';
-        out += property.m_property;
-        out += '=';
-        out += quote_pvalue(property.m_value);
+        folder.add(property.m_ptype + '.' + property.m_property + '=' +
+                   quote_pvalue(property.m_value));
     }
 }
 
@@ -93,6 +136,8 @@ std::string quote_pvalue(std::string_view value) {
         return std::string(value);
     std::string out = "\"";
     for (unsigned char c : value) {
+        if (out.size() >= kMaxValue)
+            break;  // escapes must not double the length: the quoted form stays bounded too
         if (c == '"' || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
@@ -107,6 +152,8 @@ std::string quote_pvalue(std::string_view value) {
 }
 
 std::string sanitize_comment(std::string_view text) {
+    if (text.size() > kMaxValue)
+        text = text.substr(0, kMaxValue);
     std::string out;
     out.reserve(text.size());
     for (unsigned char c : text) {
@@ -123,10 +170,10 @@ std::string render_auth_results(std::string_view authserv_id,
     std::string out = quote_pvalue(authserv_id);
     if (results.empty())
         return out + "; none";
+    Folder folder(out, fold);
     for (const auto& result : results) {
-        out += ';';
-        out += fold;
-        append_resinfo(out, result);
+        folder.start_resinfo();
+        append_resinfo(folder, result);
     }
     return out;
 }

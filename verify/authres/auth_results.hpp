@@ -5,6 +5,12 @@
 // becomes a quoted-string with CR, LF, NUL, other controls and 8-bit bytes replaced by '?'.
 // Hence no CR/LF, ';' or unbalanced comment from a hostile message can reach the header, and
 // a parser of the header sees exactly the properties we meant.
+//
+// Line length (RFC 5322 2.1.1): echoed values, reasons and comments are cut to 512 octets
+// (their quoted form included), and with a fold string that breaks the line the renderer also
+// folds inside a resinfo, between its tokens, before one that would take the line past 200
+// octets (not RFC 5322's 78: ordinary resinfos keep their one-line form). A token is never split,
+// so no line exceeds 998 octets whatever the input.
 #pragma once
 
 #include <string>
@@ -33,8 +39,9 @@ struct AuthResult {
 };
 
 // render_auth_results - the header value: "authserv-id; resinfo; resinfo" or
-// "authserv-id; none". Resinfos after the first start on a new line: `fold` is put before
-// each (libmilter and Postfix take "\n\t"; a file wants "\r\n\t").
+// "authserv-id; none". Every resinfo starts on a new line: `fold` is put before each
+// (libmilter and Postfix take "\n\t"; a file wants "\r\n\t"; " " gives one line, and then no
+// folding happens inside a resinfo either). Line lengths count "Authentication-Results: ".
 std::string render_auth_results(std::string_view authserv_id,
                                 const std::vector<AuthResult>& results,
                                 std::string_view fold = "\n\t");

@@ -76,6 +76,12 @@ std::optional<std::string> read_value(std::string_view text, std::size_t pos) {
     return out;
 }
 
+std::string_view without_final_dots(std::string_view id) {
+    while (!id.empty() && id.back() == '.')
+        id.remove_suffix(1);
+    return id;
+}
+
 }  // namespace
 
 std::optional<std::string> parse_authserv_id(std::string_view header_value) {
@@ -87,9 +93,11 @@ std::optional<std::string> parse_authserv_id(std::string_view header_value) {
     return read_value(header_value, pos);
 }
 
+// is_own_authserv_id - a domain name and the same name with a final dot ("mx.example.") are
+// one name (RFC 1034 3.1): a forger must not get past the comparison by adding the dot.
 bool is_own_authserv_id(std::string_view header_value, std::string_view ours) {
     const auto id = parse_authserv_id(header_value);
-    return id && message::iequals(*id, ours);
+    return id && message::iequals(without_final_dots(*id), without_final_dots(ours));
 }
 
 }  // namespace enma::verify

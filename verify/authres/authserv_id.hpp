@@ -14,7 +14,8 @@ namespace enma::verify {
 // value does not start with one. Bytes outside ASCII are kept: comparison decides.
 std::optional<std::string> parse_authserv_id(std::string_view header_value);
 
-// is_own_authserv_id - does `header_value` carry `ours` (ASCII case-insensitive)?
+// is_own_authserv_id - does `header_value` carry `ours` (ASCII case-insensitive, final dots
+// ignored: "mx.example." is "mx.example")?
 bool is_own_authserv_id(std::string_view header_value, std::string_view ours);
 
 }  // namespace enma::verify

@@ -59,9 +59,13 @@ void DkimVerifier::add_header(std::string_view name, std::string_view raw_value)
 }
 
 void DkimVerifier::add_signature(std::string_view name, std::string_view raw_value) {
+    const std::size_t index = m_entries.size();
+    if (index >= m_options.m_signheader_limit) {
+        ++m_unchecked;
+        return;
+    }
     auto entry = std::make_unique<Entry>();
     entry->m_field_name = std::string(name);
-    const std::size_t index = m_entries.size();
     entry->m_sig = parse_dkim_signature(raw_value);
     const DkimSignature& sig = entry->m_sig;
     DkimResult& result = entry->m_result;
@@ -71,15 +75,10 @@ void DkimVerifier::add_signature(std::string_view name, std::string_view raw_val
     result.m_algorithm = sig.m_algorithm_text;
     result.m_header_b = sig.m_signature_text.substr(0, 8);
     result.m_body_length = sig.m_body_length;
-    if (index >= m_options.m_signheader_limit) {
-        // Parsed only so that d= and s= can be reported; no lookup, no hashing.
-        entry->decide(DkimResultCode::policy, "signature limit exceeded, not verified");
-        entry->m_sig = {};
-    } else if (!sig.m_ok) {
+    if (!sig.m_ok)
         entry->decide(DkimResultCode::permerror, sig.m_error);
-    } else {
+    else
         check_times(*entry);
-    }
     if (!entry->m_decided)
         m_requests.push_back({index, sig.m_selector, sig.m_domain});
     m_entries.push_back(std::move(entry));
@@ -140,6 +139,13 @@ std::vector<DkimResult> DkimVerifier::finish() {
             evaluate(*entry, index);
         results.push_back(entry->m_result);
     }
+    if (m_unchecked > 0) {
+        DkimResult over;
+        over.m_code = DkimResultCode::policy;
+        over.m_reason = std::to_string(m_unchecked) + " more signature" +
+                        (m_unchecked == 1 ? "" : "s") + " not checked";
+        results.push_back(std::move(over));
+    }
     return results;
 }
 
@@ -189,6 +195,8 @@ void DkimVerifier::evaluate(Entry& entry, const Index& index) {
     result.m_key_bits = public_key->bits();
     if (key.m_key_type == "rsa" && result.m_key_bits < m_options.m_minimum_key_bits)
         return entry.decide(DkimResultCode::permerror, "key too short");
+    if (auto problem = public_key->rsa_problem())
+        return entry.decide(DkimResultCode::permerror, std::move(*problem));
     if (entry.m_body == nullptr)
         return entry.decide(DkimResultCode::temperror, "no body seen");
     const BodyHash& body = *entry.m_body;

@@ -10,8 +10,10 @@
 //    (the milter thread of the message); body hashing and signature checks happen on it.
 //  - The body is never buffered: each distinct (body canonicalisation, l=) pair has one
 //    running hash.
-//  - Only the first `signheader_limit` DKIM-Signature fields are verified; later ones are
-//    reported as `policy` "signature limit exceeded" with no lookup and no hashing.
+//  - Only the first `signheader_limit` DKIM-Signature fields are parsed and verified; later
+//    ones are only counted (no parsing, no lookup, no hashing, nothing kept) and finish()
+//    reports them all as one `policy` result "N more signatures not checked", so a flood of
+//    signatures costs no memory beyond the header fields themselves.
 //  - A signature whose key was never set is reported as temperror "key not available".
 #pragma once
 
@@ -53,10 +55,11 @@ public:
     void set_key(std::size_t index, KeyLookupResult key);
     void end_of_headers();
     void add_body(std::string_view chunk);
-    // finish - one result per DKIM-Signature field, in header order.
+    // finish - one result per verified DKIM-Signature field, in header order, then one
+    // `policy` result standing for all the signatures past the limit, if any.
     std::vector<DkimResult> finish();
 
-    std::size_t signature_count() const noexcept { return m_entries.size(); }
+    std::size_t signature_count() const noexcept { return m_entries.size() + m_unchecked; }
 
 private:
     struct Entry;
@@ -75,6 +78,7 @@ private:
     std::vector<std::unique_ptr<Entry>> m_entries;
     std::vector<std::unique_ptr<BodyHash>> m_body_hashes;
     std::vector<KeyRequest> m_requests;
+    std::size_t m_unchecked = 0;  // signatures past signheader_limit
     bool m_body_started = false;
 };
 

@@ -1,6 +1,8 @@
 // public_key.cpp - EVP_PKEY loading and EVP_DigestVerify.
 #include "verify/dkim/public_key.hpp"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
@@ -48,6 +50,21 @@ std::optional<PublicKey> PublicKey::load(std::string_view key_type, std::string_
 
 unsigned PublicKey::bits() const noexcept {
     return static_cast<unsigned>(EVP_PKEY_get_bits(m_key.get()));
+}
+
+std::optional<std::string> PublicKey::rsa_problem() const {
+    if (EVP_PKEY_get_base_id(m_key.get()) != EVP_PKEY_RSA)
+        return std::nullopt;
+    if (bits() > kMaxRsaBits)
+        return "key too large";
+    BIGNUM* exponent = nullptr;
+    if (EVP_PKEY_get_bn_param(m_key.get(), OSSL_PKEY_PARAM_RSA_E, &exponent) != 1)
+        return "key exponent not allowed";
+    const bool allowed = BN_is_odd(exponent) && BN_num_bits(exponent) <= 32 && !BN_is_one(exponent);
+    BN_free(exponent);
+    if (!allowed)
+        return "key exponent not allowed";
+    return std::nullopt;
 }
 
 bool PublicKey::verify(Algorithm algorithm, std::string_view header_data,

@@ -172,6 +172,8 @@ Verdict MessageSession::end_of_message() {
     m_state->m_group->cancel_after(m_settings->m_deadline);
     m_state->m_group->wait();
     m_finished = true;
+    if (auto error = m_state->m_group->error())
+        std::rethrow_exception(error);  // a lookup hit a bug: the milter fails it closed
     verdict.m_deadline_expired = m_state->m_group->expired();
     add_iprev_result(verdict);
     add_spf_result(verdict);
@@ -270,6 +272,8 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
                                {"header", "s", signature.m_selector},
                                {"header", "a", signature.m_algorithm},
                                {"header", "b", signature.m_header_b}};
+        // The summary of signatures past the limit has no d=, s=...: no empty properties.
+        std::erase_if(result.m_properties, [](const auto& p) { return p.m_value.empty(); });
         verdict.m_results.push_back(std::move(result));
     }
 }
