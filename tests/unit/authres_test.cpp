@@ -1,6 +1,9 @@
 // authres_test.cpp - Authentication-Results rendering, quoting and authserv-id parsing.
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <string>
+
 #include "verify/authres/auth_results.hpp"
 #include "verify/authres/authserv_id.hpp"
 
@@ -61,4 +64,11 @@ TEST_CASE("our id matches case-insensitively, others do not") {
     CHECK(is_own_authserv_id("(x) MX.EXAMPLE.JP; spf=pass", "mx.example.jp"));
     CHECK_FALSE(is_own_authserv_id("mx.example.jp.evil; spf=pass", "mx.example.jp"));
     CHECK_FALSE(is_own_authserv_id("other.example; spf=pass", "mx.example.jp"));
+}
+
+TEST_CASE("an authserv-id that looks like an address is quoted and reads back whole") {
+    // found by authres_render_fuzz: emitted bare, it read back as "mx.example.jp"
+    const auto value = render_auth_results("mx.example.jp@r", {});
+    CHECK(value == "\"mx.example.jp@r\"; none");
+    CHECK(parse_authserv_id(value) == std::optional<std::string>("mx.example.jp@r"));
 }

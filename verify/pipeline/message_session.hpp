@@ -79,7 +79,7 @@ private:
     void add_dkim_results(Verdict& verdict);
     void add_adsp_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
 
-    coro::Scheduler& m_scheduler;
+    [[maybe_unused]] coro::Scheduler& m_scheduler;  // clang: kept for the lookups to come
     std::shared_ptr<const AuthSettings> m_settings;
     ConnectionInfo m_connection;
     std::shared_ptr<MessageState> m_state;
