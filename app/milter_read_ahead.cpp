@@ -24,23 +24,34 @@ constexpr size_t kKeptCapacity = 4096;
 MilterReadAhead::MilterReadAhead(size_t max_descriptors, ReadFunction real_read)
     : m_slots(max_descriptors), m_real_read(real_read) {}
 
+MilterReadAhead::~MilterReadAhead() {
+    for (auto& slot : m_slots)
+        delete slot.load(std::memory_order_acquire);
+}
+
 MilterReadAhead::Slot* MilterReadAhead::slot(int fd) const {
     if (fd < 0 || static_cast<size_t>(fd) >= m_slots.size())
         return nullptr;
-    return m_slots[static_cast<size_t>(fd)].get();
+    return m_slots[static_cast<size_t>(fd)].load(std::memory_order_acquire);
+}
+
+// replace - put `fresh` (may be null) in fd's slot and free what was there.
+void MilterReadAhead::replace(int fd, Slot* fresh) {
+    if (fd < 0 || static_cast<size_t>(fd) >= m_slots.size()) {
+        delete fresh;
+        return;
+    }
+    delete m_slots[static_cast<size_t>(fd)].exchange(fresh, std::memory_order_acq_rel);
 }
 
 void MilterReadAhead::adopt(int fd, bool tcp) {
-    if (fd < 0 || static_cast<size_t>(fd) >= m_slots.size())
-        return;
     auto fresh = std::make_unique<Slot>();
     fresh->m_tcp = tcp;
-    m_slots[static_cast<size_t>(fd)] = std::move(fresh);
+    replace(fd, fresh.release());
 }
 
 void MilterReadAhead::forget(int fd) {
-    if (fd >= 0 && static_cast<size_t>(fd) < m_slots.size())
-        m_slots[static_cast<size_t>(fd)].reset();
+    replace(fd, nullptr);
 }
 
 bool MilterReadAhead::adopted(int fd) const {

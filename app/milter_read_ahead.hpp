@@ -12,11 +12,15 @@
 // pipe, enma's own eventfd and files) passes straight through. Each adopted descriptor is
 // read by one libmilter thread at a time, and libmilter hands a session from thread to
 // thread under its own mutex, so a slot needs no lock of its own; the slot table is sized
-// once and never resized.
+// once and never resized. The slot pointers are atomic (release on adopt/forget, acquire on
+// use): a descriptor closed by a worker (forget) is handed to the listener's accept (adopt)
+// only through the kernel's descriptor table, an ordering neither the C++ memory model nor
+// ThreadSanitizer can see (the e2e wire suite under TSan reported it).
 #pragma once
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -34,6 +38,9 @@ public:
 
     // Descriptors at or above `max_descriptors` are never adopted: they are read unbuffered.
     MilterReadAhead(size_t max_descriptors, ReadFunction real_read);
+    ~MilterReadAhead();
+    MilterReadAhead(const MilterReadAhead&) = delete;
+    MilterReadAhead& operator=(const MilterReadAhead&) = delete;
 
     void adopt(int fd, bool tcp);  // a connection accept() just returned
     void forget(int fd);           // before close(fd): the number is about to be reused
@@ -57,7 +64,9 @@ private:
     Slot* slot(int fd) const;
     void take(Slot& slot, void* buffer, size_t count);
 
-    std::vector<std::unique_ptr<Slot>> m_slots;
+    void replace(int fd, Slot* fresh);
+
+    std::vector<std::atomic<Slot*>> m_slots;  // owned; nullptr: not adopted
     ReadFunction m_real_read;
 };
 

@@ -8,6 +8,7 @@ import pwd
 import signal
 import socket
 import struct
+import threading
 import time
 
 import milter_client as mc
@@ -87,6 +88,7 @@ def run(failures, directory, dns, enma):
     simultaneous(failures, enma, 2000)
     sockets_settle(failures, enma, baseline_sockets)
     reload(failures, directory, dns, enma.binary)
+    reload_under_load(failures, directory, dns, enma.binary)
     daemon_duties(failures, directory, dns, enma.binary)
 
 
@@ -157,6 +159,51 @@ def reload(failures, directory, dns, binary):
                        spf="hardfail")
     finally:
         failures.equal(enma.stop(), 0, "[reload] enma exit status after SIGTERM")
+
+
+def reload_under_load(failures, directory, dns, binary, senders=8, reloads=10):
+    """SIGHUP while `senders` connections send messages back to back (the TSan build checks
+    the snapshot hand-over): every message gets one A-R with the old or the new spelling, no
+    message is lost, and the last configuration is the one in force afterwards."""
+    path = os.path.join(directory, "reload-load.conf")
+    spelling = {False: "fail", True: "hardfail"}
+    with open(path, "w") as f:
+        f.write("authresult.spf_hardfail: false\n")
+    enma = Enma(binary, directory, dns, config_file=path).start()
+    stop = threading.Event()
+    outcomes = []  # spf result of each message, None when no A-R came back
+
+    def sender():
+        while not stop.is_set():
+            value = our_header(send_message(enma, [FROM], ip=BAD_IP))
+            outcomes.append(result_of(value, "spf") if value else None)
+
+    threads = [threading.Thread(target=sender) for _ in range(senders)]
+    try:
+        for thread in threads:
+            thread.start()
+        for i in range(reloads):
+            with open(path, "w") as f:
+                f.write(f"authresult.spf_hardfail: {'true' if i % 2 == 0 else 'false'}\n")
+            enma.process.send_signal(signal.SIGHUP)
+            record = wait_for_reload(enma, i + 1)
+            failures.equal(record and record.get("status"), "ok", f"[reload under load] #{i + 1}")
+            time.sleep(0.2)  # let messages run under this snapshot
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=300)
+        last = spelling[(reloads - 1) % 2 == 0]
+        check_verified(failures, "reload under load: after", send_message(enma, [FROM],
+                       ip=BAD_IP), spf=last)
+        failures.equal([o for o in outcomes if o not in spelling.values()], [],
+                       "[reload under load] every message got spf=fail or hardfail")
+        failures.equal(sorted(set(outcomes)), ["fail", "hardfail"],
+                       "[reload under load] messages ran under both configurations")
+        print(f"       ({len(outcomes)} messages during {reloads} reloads)")
+    finally:
+        stop.set()
+        failures.equal(enma.stop(), 0, "[reload under load] enma exit status after SIGTERM")
+        failures.equal(enma.sanitizer_report(), [], "[reload under load] sanitizer reports")
 
 
 def negotiation(failures, enma):

@@ -69,7 +69,13 @@ Bytes read_file(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
     std::vector<Bytes> seeds{Bytes{}};
+    int mutations = 2000;  // per seed; --mutations=N for harnesses slow per input
     for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.starts_with("--mutations=")) {
+            mutations = std::stoi(arg.substr(12));
+            continue;
+        }
         std::error_code ec;
         for (const auto& entry : std::filesystem::directory_iterator(argv[i], ec))
             if (entry.is_regular_file())
@@ -80,7 +86,7 @@ int main(int argc, char** argv) {
     for (const auto& seed : seeds) {
         run(seed);
         Bytes current = seed;
-        for (int i = 0; i < 2000; ++i, ++runs) {
+        for (int i = 0; i < mutations; ++i, ++runs) {
             current = (i % 50 == 0) ? seed : mutate(current, rng);
             run(current);
         }

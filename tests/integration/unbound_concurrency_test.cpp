@@ -119,8 +119,10 @@ TEST_CASE("233 lookups of one message through a 50 ms proxy: all right, all on o
     // Every name went through the proxy (plus the DNSKEY lookup the validator needs).
     CHECK(env.proxied("udp") - udp_before >= kMany);
     // Proof of concurrency by behaviour, not by the clock: one after another, the proxy would
-    // never hold more than one query in its 50 ms delay; together it holds (nearly) all.
-    CHECK(env.peak_in_flight() >= 100);
+    // never hold more than one query in its 50 ms delay; together it holds many at once (not
+    // nearly all under ThreadSanitizer, where sending 233 queries takes longer than 50 ms:
+    // 98 were seen, so the bar is set well above 1 yet clear of that).
+    CHECK(env.peak_in_flight() >= 32);
     MESSAGE("233 lookups took ",
             std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), " ms");
 }

@@ -1,6 +1,7 @@
 // authres_test.cpp - Authentication-Results rendering, quoting and authserv-id parsing.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -132,4 +133,11 @@ TEST_CASE("an unusually long result folds between its properties, before 200 col
     // Ordinary results stay on one line each.
     dkim.m_properties[0].m_value = dkim.m_properties[1].m_value = "example.com";
     CHECK(lines(render_auth_results("mx.example.jp", {dkim})).size() == 2);
+}
+
+TEST_CASE("an authserv-id that looks like an address is quoted and reads back whole") {
+    // found by authres_render_fuzz: emitted bare, it read back as "mx.example.jp"
+    const auto value = render_auth_results("mx.example.jp@r", {});
+    CHECK(value == "\"mx.example.jp@r\"; none");
+    CHECK(parse_authserv_id(value) == std::optional<std::string>("mx.example.jp@r"));
 }

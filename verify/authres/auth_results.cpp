@@ -127,12 +127,12 @@ void append_resinfo(Folder& folder, const AuthResult& result) {
     }
 }
 
-}  // namespace
-
-std::string quote_pvalue(std::string_view value) {
+// quote_value - RFC 2045 value: a token as is, anything else as a quoted-string (the
+// authserv-id is one: unlike a property, it may not be a bare local-part@domain).
+std::string quote_value(std::string_view value) {
     if (value.size() > kMaxValue)
         value = value.substr(0, kMaxValue);
-    if (is_token(value) || is_plain_address(value))
+    if (is_token(value))
         return std::string(value);
     std::string out = "\"";
     for (unsigned char c : value) {
@@ -151,6 +151,16 @@ std::string quote_pvalue(std::string_view value) {
     return out;
 }
 
+}  // namespace
+
+std::string quote_pvalue(std::string_view value) {
+    if (value.size() > kMaxValue)
+        value = value.substr(0, kMaxValue);
+    if (is_plain_address(value))
+        return std::string(value);
+    return quote_value(value);
+}
+
 std::string sanitize_comment(std::string_view text) {
     if (text.size() > kMaxValue)
         text = text.substr(0, kMaxValue);
@@ -167,7 +177,7 @@ std::string sanitize_comment(std::string_view text) {
 
 std::string render_auth_results(std::string_view authserv_id,
                                 const std::vector<AuthResult>& results, std::string_view fold) {
-    std::string out = quote_pvalue(authserv_id);
+    std::string out = quote_value(authserv_id);
     if (results.empty())
         return out + "; none";
     Folder folder(out, fold);

@@ -46,7 +46,8 @@ std::string render_auth_results(std::string_view authserv_id,
                                 const std::vector<AuthResult>& results,
                                 std::string_view fold = "\n\t");
 
-// quote_pvalue - a property value or authserv-id as it may appear in the header.
+// quote_pvalue - a property value as it may appear in the header (the authserv-id, which may
+// not be a bare local-part@domain, goes out as a token or a quoted-string).
 std::string quote_pvalue(std::string_view value);
 // sanitize_comment - text safe inside "( )": no parentheses, backslashes, controls, 8-bit.
 std::string sanitize_comment(std::string_view text);

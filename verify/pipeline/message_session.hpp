@@ -96,7 +96,7 @@ private:
     void mark_truncated(Verdict& verdict) const;
     DmarcContext dmarc_context() const;
 
-    coro::Scheduler& m_scheduler;
+    [[maybe_unused]] coro::Scheduler& m_scheduler;  // clang: kept for the lookups to come
     std::shared_ptr<const AuthSettings> m_settings;
     ConnectionInfo m_connection;
     std::shared_ptr<MessageState> m_state;
