@@ -165,6 +165,10 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
                 (property.m_property == "d" || property.m_property == "s"))
                 record.add(key + "_" + property.m_property, property.m_value);
     }
+    if (!verdict.m_spf_explanation.empty())
+        record.add("spf_explanation", verdict.m_spf_explanation);
+    if (!verdict.m_sidf_explanation.empty())
+        record.add("sidf_explanation", verdict.m_sidf_explanation);
     record.add("forged_removed", static_cast<std::int64_t>(verdict.m_forged_indices.size()))
         .add("dns_queries", static_cast<std::int64_t>(verdict.m_queries))
         .add("dns_refused", static_cast<std::int64_t>(verdict.m_queries_refused))

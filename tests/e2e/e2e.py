@@ -7,6 +7,8 @@
 #                                   input (10,000 headers, 1 MB header, 50 MB body, NUL and
 #                                   8-bit bytes, 2,000 simultaneous connections, disconnects)
 #   e2e.py miltertest --enma PATH   the Lua scripts in miltertest/ run by miltertest(8)
+#   e2e.py ops        --enma PATH   the operator's view: -V/-h, spf.explog, SIGHUP and
+#                                   SIGUSR1, the exit status of a detaching start
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM
@@ -26,10 +28,11 @@ from harness import Failures, HarnessError  # noqa: E402
 
 def run_suite(name, enma_binary):
     import suite_miltertest
+    import suite_ops
     import suite_postfix
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run,
-              "miltertest": suite_miltertest.run}
+              "miltertest": suite_miltertest.run, "ops": suite_ops.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -67,7 +70,7 @@ def final_stop(failures, enma):
 
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
-    parser.add_argument("suite", choices=["postfix", "wire", "miltertest"])
+    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "ops"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

@@ -270,6 +270,8 @@ void MessageSession::add_spf_result(Verdict& verdict) const {
     if (spf.m_result != spf::SpfResult::pass)
         result.m_reason = spf.m_reason;
     result.m_properties.push_back({"smtp", "mailfrom", spf.m_sender});
+    if (m_settings->m_spf_explog)
+        verdict.m_spf_explanation = spf.m_explanation;
     if (!m_connection.m_helo.empty())
         result.m_properties.push_back({"smtp", "helo", m_connection.m_helo});
     verdict.m_results.push_back(std::move(result));
@@ -285,6 +287,8 @@ void MessageSession::add_sidf_result(Verdict& verdict) const {
                                                              : to_string(sidf.m_result));
     if (sidf.m_result != sidf::SidfResult::pass)
         result.m_reason = sidf.m_reason;
+    if (m_settings->m_sidf_explog)
+        verdict.m_sidf_explanation = sidf.m_explanation;
     if (!sidf.m_identity.empty())
         result.m_properties.push_back(
             {"header", sidf.m_header.empty() ? "From" : sidf.m_header, sidf.m_identity});

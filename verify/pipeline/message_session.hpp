@@ -52,7 +52,9 @@ struct Verdict {
     std::size_t m_queries_refused = 0;      // over the per-message budget
     resolver::ScopedResolver::Stats m_dns;  // DNSSEC states of the answers
     bool m_deadline_expired = false;        // some lookups were cancelled by the deadline
-    double m_eom_ms = 0;  // end_of_message(): waiting for DNS plus checking signatures
+    double m_eom_ms = 0;             // end_of_message(): waiting for DNS plus checking signatures
+    std::string m_spf_explanation;   // exp= text of an SPF fail, if spf.explog (for the log)
+    std::string m_sidf_explanation;  // the same for Sender ID, if sidf.explog
 };
 
 class MessageSession {
