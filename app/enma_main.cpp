@@ -10,6 +10,7 @@
 #include "app/milter_bridge.hpp"
 #include "app/reload.hpp"
 #include "app/runtime.hpp"
+#include "app/self_check.hpp"
 #include "app/signal_thread.hpp"
 #include "app/socket_file.hpp"
 #include "app/version.hpp"
@@ -85,6 +86,29 @@ void become_daemon_user(const conf::MilterConfig& milter) {
         app::change_directory(milter.m_chdir);
 }
 
+// self_test - `enma -t`: the configuration has loaded; now the DNS path. 0 if all is well.
+int self_test(const conf::Config& config) {
+    bool ok = true;
+    for (const auto& outcome : app::check_resolver_path(config)) {
+        std::cout << (outcome.m_ok ? "ok   " : "FAIL ") << outcome.m_name << ": "
+                  << outcome.m_detail << '\n';
+        ok = ok && outcome.m_ok;
+    }
+    std::cout << (ok ? "enma -t: configuration and DNS path ok\n"
+                     : "enma -t: the DNS path has problems (above)\n");
+    return ok ? 0 : 1;
+}
+
+// warn_about_dns - the checks of -t at start-up, failures logged as warnings (start-up goes
+// on: the messages of a broken DNS path fail open). At most three query timeouts long.
+void warn_about_dns(const conf::Config& config) {
+    for (const auto& outcome : app::check_resolver_path(config))
+        if (!outcome.m_ok)
+            app::emit(spdlog::level::warn, app::LogRecord("selfcheck")
+                                               .add("check", outcome.m_name)
+                                               .add("detail", outcome.m_detail));
+}
+
 void on_stop(int signal) {
     app::notify_service_manager("STOPPING=1");
     app::emit(spdlog::level::info, app::LogRecord("stop").add("signal", std::int64_t{signal}));
@@ -103,6 +127,7 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     coro::Scheduler scheduler;
     scheduler.start();
     app::RuntimeHolder holder(app::build_runtime(config, scheduler, nullptr));
+    warn_about_dns(config);
     app::MilterService service{scheduler, holder, {}, {}, 0};
     const auto& milter = config.m_milter;
     open_socket(service, milter);
@@ -160,6 +185,8 @@ int main(int argc, char** argv) {
         std::cerr << "enma: " << e.what() << '\n';
         return kExitUsage;
     }
+    if (options->m_test)
+        return self_test(config);
     try {
         return serve(*options, std::move(config));
     } catch (const std::exception& e) {

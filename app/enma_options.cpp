@@ -16,6 +16,7 @@ constexpr option kLong[] = {{"foreground", no_argument, nullptr, kLongOnly | 'f'
                             {"verbose", no_argument, nullptr, kLongOnly | 'v'},
                             {"help", no_argument, nullptr, kLongOnly | 'h'},
                             {"version", no_argument, nullptr, kLongOnly | 'V'},
+                            {"test", no_argument, nullptr, kLongOnly | 't'},
                             {"config", required_argument, nullptr, kLongOnly | 'c'},
                             {"set", required_argument, nullptr, kLongOnly | 'o'},
                             {nullptr, 0, nullptr, 0}};
@@ -38,6 +39,9 @@ void apply(int code, const std::string& value, const std::string& name, EnmaOpti
         case 'V':
             options.m_version = true;
             break;
+        case 't':
+            options.m_test = true;
+            break;
         case 'c':
             if (value.empty())
                 throw EnmaUsageError(name + " needs a FILE");
@@ -57,7 +61,7 @@ void apply(int code, const std::string& value, const std::string& name, EnmaOpti
 
 std::optional<EnmaOptions> parse_enma_options(int argc, char** argv, std::string& error) {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    const OptionSpec spec{":fvhVc:o:", kLong,
+    const OptionSpec spec{":fvhtVc:o:", kLong,
                           [](int code) { return (code & 0xff) == 'c' ? "FILE" : "KEY=VALUE"; }};
     EnmaOptions options;
     try {
@@ -74,11 +78,12 @@ std::optional<EnmaOptions> parse_enma_options(int argc, char** argv, std::string
 }
 
 std::string enma_usage() {
-    return "usage: enma [-fvhV] [-c FILE] [-o KEY=VALUE]...\n"
+    return "usage: enma [-fvhtV] [-c FILE] [-o KEY=VALUE]...\n"
            "  -c, --config FILE     read FILE (default: /etc/enma/enma.conf if it exists)\n"
            "  -o, --set KEY=VALUE   set one key; overrides the file (repeatable)\n"
            "  -f, --foreground      stay in the foreground; log records also go to stderr\n"
            "  -v, --verbose         debug logging and the effective configuration at start\n"
+           "  -t, --test            check the configuration and the DNS path, then exit\n"
            "  -V, --version         print the version and exit\n"
            "  -h, --help            this help and every configuration key with its default\n";
 }

@@ -1,7 +1,7 @@
 // enma_options.hpp - the daemon's command line:
-//   enma [-fvVh] [-c FILE] [-o KEY=VALUE]...
+//   enma [-fvtVh] [-c FILE] [-o KEY=VALUE]...
 // Parsed with getopt_long: flags combine (`-fv`), values attach (`-cFILE`), long forms exist
-// (--config, --set, --foreground, --verbose, --version, --help).
+// (--config, --set, --foreground, --verbose, --test, --version, --help).
 #pragma once
 
 #include <optional>
@@ -20,6 +20,7 @@ struct EnmaOptions {
     bool m_verbose = false;                // -v: debug logging, effective config at start
     bool m_help = false;                   // -h: usage and every key with its default
     bool m_version = false;                // -V: the version and nothing else
+    bool m_test = false;                   // -t: check the configuration and the DNS path
 };
 
 // parse_enma_options - nullopt and a one-line `error` on a usage mistake, worded as

@@ -54,6 +54,11 @@ TEST_CASE("long forms and -V") {
     CHECK(options->m_version);
     CHECK(options->m_config_file == "/etc/z.conf");
     CHECK(options->m_overrides == std::vector<std::string>{"log.level=debug"});
+    const auto test = parse({"-tc/etc/enma/enma.conf"}, error);
+    REQUIRE(test);
+    CHECK(test->m_test);
+    CHECK(test->m_config_file == "/etc/enma/enma.conf");
+    CHECK(parse({"--test"}, error)->m_test);
     const auto version = parse({"--version"}, error);
     REQUIRE(version);
     CHECK(version->m_version);
@@ -82,6 +87,6 @@ TEST_CASE("usage mistakes are named as sidfquery and enma-check name them") {
 TEST_CASE("the usage names every flag") {
     const auto text = enma::app::enma_usage();
     for (const char* flag : {"-c, --config FILE", "-o, --set KEY=VALUE", "-f, --foreground",
-                             "-v, --verbose", "-V, --version", "-h, --help"})
+                             "-v, --verbose", "-t, --test", "-V, --version", "-h, --help"})
         CHECK_MESSAGE(text.find(flag) != std::string::npos, flag);
 }
