@@ -43,9 +43,14 @@ std::string macro(SMFICTX* ctx, const char* name) {
 MilterConnection::MilterConnection(coro::Scheduler& scheduler,
                                    std::shared_ptr<const Runtime> runtime,
                                    unsigned long protocol_flags)
-    : m_scheduler(scheduler), m_runtime(std::move(runtime)), m_protocol(protocol_flags) {}
+    : m_scheduler(scheduler), m_runtime(std::move(runtime)), m_protocol(protocol_flags) {
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->connection_opened();
+}
 
 MilterConnection::~MilterConnection() {
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->connection_closed();
     if (m_message)
         m_message->abort();
 }
@@ -179,6 +184,8 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
         .add("deadline_expired", verdict.m_deadline_expired)
         .add("eom_ms", verdict.m_eom_ms);
     emit(spdlog::level::info, record);
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->message(verdict);
 }
 
 }  // namespace enma::app

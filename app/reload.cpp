@@ -8,9 +8,9 @@
 namespace enma::app {
 
 namespace {
-constexpr std::array<std::string_view, 8> kRestartOnly{
-    "milter.socket",  "milter.socket_mode", "milter.socket_group", "milter.user",
-    "milter.pidfile", "milter.chdir",       "milter.timeout",      "milter.loglevel"};
+constexpr std::array<std::string_view, 9> kRestartOnly{
+    "milter.socket", "milter.socket_mode", "milter.socket_group", "milter.user",   "milter.pidfile",
+    "milter.chdir",  "milter.timeout",     "milter.loglevel",     "metrics.listen"};
 }  // namespace
 
 std::span<const std::string_view> restart_only_keys() {

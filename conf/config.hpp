@@ -181,6 +181,10 @@ struct IprevConfig {
     bool m_auth = false;
 };
 
+struct MetricsConfig {
+    std::string m_listen;  // HOST:PORT of the Prometheus endpoint; empty: off
+};
+
 struct Config {
     MilterConfig m_milter;
     SyslogConfig m_syslog;
@@ -195,6 +199,7 @@ struct Config {
     DmarcConfig m_dmarc;
     ArcConfig m_arc;
     IprevConfig m_iprev;
+    MetricsConfig m_metrics;
 };
 
 }  // namespace enma::conf

@@ -328,6 +328,13 @@ void add_resolver_keys(std::vector<KeySpec>& t) {
                         FIELD(m_resolver.m_max_queries_per_message)));
 }
 
+void add_metrics_keys(std::vector<KeySpec>& t) {
+    t.push_back(word_key("metrics.listen", "", true,
+                         "HOST:PORT where Prometheus scrapes /metrics (docs/metrics.md); empty "
+                         "turns the endpoint off. Applied at start only.",
+                         FIELD(m_metrics.m_listen)));
+}
+
 #undef FIELD
 
 }  // namespace
@@ -340,6 +347,7 @@ std::vector<KeySpec> key_table() {
     add_method_keys(table);
     add_authresult_keys(table);
     add_resolver_keys(table);
+    add_metrics_keys(table);
     return table;
 }
 

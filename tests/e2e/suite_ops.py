@@ -219,9 +219,64 @@ def sockets(failures, directory, dns, binary):
     failures.check(not os.path.exists(path), "[socket] the socket file is removed at exit")
 
 
+def scrape(port):
+    import urllib.request
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:
+        text = reply.read().decode()
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            values[name] = float(value)
+    return values
+
+
+def dashboard_names(failures, values):
+    """Every metric docs/grafana-dashboard.json and docs/metrics.md name is exported."""
+    import re
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
+    exported = {re.sub(r"\{.*", "", name) for name in values}
+    for doc in ("grafana-dashboard.json", "metrics.md"):
+        with open(os.path.join(docs, doc)) as f:
+            named = set(re.findall(r"enma_[a-z_]+", f.read()))
+        missing = sorted(n for n in named if n not in exported and n + "_count" not in exported)
+        failures.equal(missing, [], f"[metrics] every metric in docs/{doc} is exported")
+
+
+def metrics(failures, directory, dns, binary):
+    """metrics.listen: a scrape during the run counts what the message records say."""
+    port = free_tcp_port()
+    enma = Enma(binary, directory, dns, options=(f"metrics.listen=127.0.0.1:{port}",)).start()
+    try:
+        before = scrape(port)
+        failures.equal(before.get("enma_messages_total"), 0.0, "[metrics] no message yet")
+        check_verified(failures, "metrics: pass 1", send_message(enma, [FROM]))
+        check_verified(failures, "metrics: pass 2", send_message(enma, [FROM]))
+        check_verified(failures, "metrics: fail", send_message(enma, [FROM], ip=BAD_IP),
+                       spf="fail")
+        values = scrape(port)
+        failures.equal(values.get("enma_messages_total"), 3.0, "[metrics] enma_messages_total")
+        failures.equal(values.get('enma_results_total{method="spf",result="pass"}'), 2.0,
+                       "[metrics] spf pass")
+        failures.equal(values.get('enma_results_total{method="spf",result="fail"}'), 1.0,
+                       "[metrics] spf fail")
+        failures.equal(values.get('enma_results_total{method="dkim",result="none"}'), 3.0,
+                       "[metrics] dkim none")
+        records = enma.records("message")
+        failures.equal(values.get("enma_dns_queries_total"),
+                       float(sum(r.get("dns_queries", 0) for r in records)),
+                       "[metrics] DNS queries equal the message records' sum")
+        failures.equal(values.get("enma_eom_seconds_count"), 3.0, "[metrics] EOM histogram")
+        failures.equal(values.get("enma_connections"), 0.0, "[metrics] connections all closed")
+        dashboard_names(failures, values)
+    finally:
+        failures.equal(enma.stop(), 0, "[metrics] exit status after SIGTERM")
+
+
 def run(failures, directory, dns, enma):
     version = command_line(failures, enma.binary)
     keys_and_signals(failures, directory, dns, enma.binary, version)
     detached(failures, directory, dns, enma.binary)
     sockets(failures, directory, dns, enma.binary)
+    metrics(failures, directory, dns, enma.binary)
     enma.start()  # e2e.py's final check: SIGTERM, exit 0, drained
