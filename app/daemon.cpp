@@ -6,6 +6,8 @@
 #include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,22 +36,63 @@ unsigned long raise_descriptor_limit() noexcept {
     return static_cast<unsigned long>(limit.rlim_cur);
 }
 
-void detach() {
+// wait_for_child - the parent's side of detach(): one byte means ready; end of file means
+// the child died, and its exit status is ours.
+[[noreturn]] void wait_for_child(pid_t child, int ready_fd) {
+    char byte = 0;
+    ssize_t got;
+    do
+        got = read(ready_fd, &byte, 1);
+    while (got < 0 && errno == EINTR);
+    if (got == 1)
+        _exit(0);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    _exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1);
+}
+
+// redirect - `target` (stdin, stdout, stderr) to /dev/null.
+void redirect(int target) noexcept {
+    const int null = open("/dev/null", O_RDWR);
+    if (null < 0)
+        return;
+    dup2(null, target);
+    if (null != target)
+        close(null);
+}
+
+int detach() {
+    int ends[2];
+    if (pipe2(ends, O_CLOEXEC) < 0)
+        throw failure("pipe");
     const pid_t pid = fork();
     if (pid < 0)
         throw failure("fork");
-    if (pid > 0)
-        _exit(0);
+    if (pid > 0) {
+        close(ends[1]);
+        wait_for_child(pid, ends[0]);
+    }
+    close(ends[0]);
     if (setsid() < 0)
         throw failure("setsid");
-    const int null = open("/dev/null", O_RDWR);
-    if (null < 0)
-        throw failure("open /dev/null");
-    dup2(null, STDIN_FILENO);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    if (null > STDERR_FILENO)
-        close(null);
+    redirect(STDIN_FILENO);
+    return ends[1];
+}
+
+void finish_detach(int& ready_fd) noexcept {
+    if (ready_fd < 0)
+        return;
+    const char byte = 1;
+    [[maybe_unused]] const auto written = write(ready_fd, &byte, 1);
+    close(ready_fd);
+    ready_fd = -1;
+    redirect(STDOUT_FILENO);
+    redirect(STDERR_FILENO);
+}
+
+void notify_service_manager(const char* state) noexcept {
+    sd_notify(0, state);
 }
 
 void prepare_pidfile_directory(const std::string& path, const std::string& user) {

@@ -17,8 +17,18 @@ struct StartupError : std::runtime_error {
 // descriptor and a thread per MTA connection; the usual soft limit of 1,024 would refuse
 // connections long before memory runs short). Returns the soft limit in force afterwards.
 unsigned long raise_descriptor_limit() noexcept;
-// detach - fork, setsid and redirect stdio to /dev/null; the parent exits 0.
-void detach();
+// detach - fork and setsid; stdin becomes /dev/null. The parent waits for the child to call
+// finish_detach() and exits 0, or, if the child exits first (it could not bind the socket...),
+// exits with the child's status: a launcher sees the truth. stdout and stderr stay open in
+// the child until finish_detach(), so a start-up error reaches the terminal. Returns the
+// descriptor finish_detach() takes.
+int detach();
+// finish_detach - tell the waiting parent that start-up succeeded, and redirect stdout and
+// stderr to /dev/null. Does nothing with -1 (the foreground case).
+void finish_detach(int& ready_fd) noexcept;
+// notify_service_manager - sd_notify(state) ("READY=1", "RELOADING=1", "STOPPING=1") when
+// started by systemd with Type=notify; nothing otherwise.
+void notify_service_manager(const char* state) noexcept;
 // prepare_pidfile_directory - create the pid file's directory (as root, before dropping
 // privileges) and hand it to `user` (if any), so the pid file can be written and removed later.
 void prepare_pidfile_directory(const std::string& path, const std::string& user);

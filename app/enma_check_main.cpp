@@ -21,7 +21,9 @@
 #include "app/enma_check_options.hpp"
 #include "app/enma_check_report.hpp"
 #include "app/enma_check_run.hpp"
+#include "app/getopt_args.hpp"
 #include "app/message_reader.hpp"
+#include "app/version.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 
@@ -34,8 +36,7 @@ constexpr int kExitUnreadable = 1;
 constexpr int kExitUsage = 2;
 
 int usage_error(const std::string& message) {
-    std::cerr << "enma-check: " << message << "\nTry 'enma-check -h' for more information."
-              << std::endl;
+    std::cerr << app::usage_error_text("enma-check", message) << std::flush;
     return kExitUsage;
 }
 
@@ -112,8 +113,12 @@ int main(int argc, char** argv) {
     } catch (const app::CheckUsageError& error) {
         return usage_error(error.what());
     }
+    if (options.m_version) {
+        std::cout << "enma-check " << app::kVersion << '\n';
+        return kExitEvaluated;
+    }
     if (options.m_help) {
-        std::cout << app::check_usage_text();
+        std::cout << "enma-check " << app::kVersion << '\n' << app::check_usage_text();
         return kExitEvaluated;
     }
     conf::Config config;

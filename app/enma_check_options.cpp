@@ -1,52 +1,38 @@
 // enma_check_options.cpp - parsing enma-check's flags.
 #include "app/enma_check_options.hpp"
 
-#include <functional>
-#include <map>
-#include <string_view>
+#include "app/getopt_args.hpp"
 
 namespace enma::app {
 
 namespace {
 
-using Setter = std::function<void(EnmaCheckOptions&, const std::string&)>;
+// Long-only options get a code of their own (kLongOnly | a digit).
+enum Code : int { ip = '1', helo, mail_from, rcpt, hostname, json, crlf, lf };
 
-// valued_options - the options that take a value, by every name they answer to.
-std::map<std::string_view, Setter> valued_options() {
-    return {
-        {"--ip",
-         [](EnmaCheckOptions& o, const std::string& v) {
-             o.m_ip = resolver::IpAddress::parse(v);
-             if (!o.m_ip)
-                 throw CheckUsageError("--ip: not an IPv4 or IPv6 address: " + v);
-         }},
-        {"--helo", [](EnmaCheckOptions& o, const std::string& v) { o.m_helo = v; }},
-        {"--mail-from", [](EnmaCheckOptions& o, const std::string& v) { o.m_mail_from = v; }},
-        {"--rcpt", [](EnmaCheckOptions& o, const std::string& v) { o.m_rcpts.push_back(v); }},
-        {"--hostname", [](EnmaCheckOptions& o, const std::string& v) { o.m_hostname = v; }},
-        {"-c", [](EnmaCheckOptions& o, const std::string& v) { o.m_config_file = v; }},
-        {"-o",
-         [](EnmaCheckOptions& o, const std::string& v) {
-             if (v.find('=') == std::string::npos)
-                 throw CheckUsageError("-o: expected KEY=VALUE, got: " + v);
-             o.m_overrides.push_back(v);
-         }},
-    };
-}
+constexpr option kLong[] = {{"ip", required_argument, nullptr, kLongOnly | ip},
+                            {"helo", required_argument, nullptr, kLongOnly | helo},
+                            {"mail-from", required_argument, nullptr, kLongOnly | mail_from},
+                            {"rcpt", required_argument, nullptr, kLongOnly | rcpt},
+                            {"hostname", required_argument, nullptr, kLongOnly | hostname},
+                            {"json", no_argument, nullptr, kLongOnly | json},
+                            {"crlf", no_argument, nullptr, kLongOnly | crlf},
+                            {"lf", no_argument, nullptr, kLongOnly | lf},
+                            {"help", no_argument, nullptr, kLongOnly | 'h'},
+                            {"version", no_argument, nullptr, kLongOnly | 'V'},
+                            {nullptr, 0, nullptr, 0}};
 
-// flag - a switch without a value; false if `arg` is none.
-bool flag(EnmaCheckOptions& options, std::string_view arg) {
-    if (arg == "--json")
-        options.m_json = true;
-    else if (arg == "--crlf")
-        options.m_folding = Folding::crlf;
-    else if (arg == "--lf")
-        options.m_folding = Folding::lf;
-    else if (arg == "-h" || arg == "--help")
-        options.m_help = true;
-    else
-        return false;
-    return true;
+std::string value_name(int code) {
+    switch (code & 0xff) {
+        case 'c':
+            return "FILE";
+        case 'o':
+            return "KEY=VALUE";
+        case helo:
+        case hostname:
+            return "NAME";
+    }
+    return "ADDR";
 }
 
 void set_operand(EnmaCheckOptions& options, const std::string& arg) {
@@ -55,45 +41,69 @@ void set_operand(EnmaCheckOptions& options, const std::string& arg) {
     options.m_input = arg;
 }
 
-// take_valued - `arg` at args[i] as "--name value", "--name=value" or "-cFILE"; false if
-// it is no valued option.
-bool take_valued(EnmaCheckOptions& options, std::span<const std::string> args, std::size_t& i) {
-    const std::string& arg = args[i];
-    const bool is_long = arg.starts_with("--");
-    const std::size_t equals = is_long ? arg.find('=') : std::string::npos;
-    const std::string name =
-        is_long ? arg.substr(0, equals) : arg.substr(0, std::min<std::size_t>(arg.size(), 2));
-    const auto setters = valued_options();
-    const auto found = setters.find(name);
-    if (found == setters.end())
-        return false;
-    if (equals != std::string::npos) {
-        found->second(options, arg.substr(equals + 1));
-    } else if (!is_long && arg.size() > 2) {
-        found->second(options, arg.substr(2));
-    } else {
-        if (i + 1 >= args.size())
-            throw CheckUsageError(name + " needs a value");
-        found->second(options, args[++i]);
+void set_value(int code, const std::string& v, const std::string& name, EnmaCheckOptions& o) {
+    switch (code) {
+        case ip:
+            o.m_ip = resolver::IpAddress::parse(v);
+            if (!o.m_ip)
+                throw CheckUsageError(name + ": not an IPv4 or IPv6 address: " + v);
+            break;
+        case helo:
+            o.m_helo = v;
+            break;
+        case mail_from:
+            o.m_mail_from = v;
+            break;
+        case rcpt:
+            o.m_rcpts.push_back(v);
+            break;
+        case hostname:
+            o.m_hostname = v;
+            break;
+        case 'c':
+            o.m_config_file = v;
+            break;
+        default:
+            if (v.find('=') == std::string::npos || v.front() == '=')
+                throw CheckUsageError(name + " expects KEY=VALUE, got \"" + v + "\"");
+            o.m_overrides.push_back(v);
     }
-    return true;
+}
+
+void apply(int code, const std::string& value, const std::string& name, EnmaCheckOptions& o) {
+    switch (code) {
+        case 0:
+            return set_operand(o, value);
+        case json:
+            o.m_json = true;
+            return;
+        case crlf:
+            o.m_folding = Folding::crlf;
+            return;
+        case lf:
+            o.m_folding = Folding::lf;
+            return;
+        case 'h':
+            o.m_help = true;
+            return;
+        case 'V':
+            o.m_version = true;
+            return;
+    }
+    set_value(code, value, name, o);
 }
 
 }  // namespace
 
 EnmaCheckOptions parse_check_options(std::span<const std::string> args) {
     EnmaCheckOptions options;
-    bool operands_only = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        if (operands_only || arg == "-" || !arg.starts_with("-")) {
-            set_operand(options, arg);
-        } else if (arg == "--") {
-            operands_only = true;
-        } else if (!flag(options, arg) && !take_valued(options, args, i)) {
-            throw CheckUsageError("unknown option: " + arg);
-        }
-    }
+    const OptionSpec spec{":hVc:o:", kLong, value_name};
+    const auto error = parse_with_getopt(
+        "enma-check", args, spec, [&](int code, const std::string& value, const std::string& name) {
+            apply(code, value, name, options);
+        });
+    if (!error.empty())
+        throw CheckUsageError(error);
     return options;
 }
 
@@ -113,6 +123,7 @@ std::string check_usage_text() {
            "  -c FILE            enma.conf to read (as the daemon)\n"
            "  -o KEY=VALUE       override one setting (repeatable), e.g.\n"
            "                     -o resolver.mode=forward -o resolver.forwarders=127.0.0.1\n"
+           "  -V, --version      print the version and exit\n"
            "  -h, --help         this text\n"
            "\n"
            "Exit status: 0 evaluated, 1 unreadable input, 2 usage or configuration error.\n";

@@ -1,10 +1,11 @@
 // enma_check_options.hpp - enma-check's command line as a struct, checked before any DNS.
 //
 //   enma-check [--ip ADDR] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... [--hostname NAME]
-//              [--json] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [-h] [FILE|-]
+//              [--json] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [-hV] [FILE|-]
 //
-// Long options take their value as the next argument or after '='; `--` ends the options;
-// options may follow the operand. Everything a command line can get wrong is found here, so
+// Parsed with getopt_long (getopt_args.hpp): long options take their value as the next
+// argument or after '=', short ones attached or next; `--` ends the options; options may
+// follow the operand. Everything a command line can get wrong is found here, so
 // that main() can exit 2 with the CheckUsageError's one-line message before it builds a
 // resolver.
 #pragma once
@@ -31,6 +32,7 @@ struct EnmaCheckOptions {
     bool m_json = false;                      // --json
     Folding m_folding = Folding::automatic;   // --crlf / --lf
     bool m_help = false;                      // -h / --help
+    bool m_version = false;                   // -V / --version
     std::string m_config_file;                // -c; empty: defaults and -o only
     std::vector<std::string> m_overrides;     // -o KEY=VALUE, in command-line order
     std::string m_input;                      // FILE; empty or "-": standard input

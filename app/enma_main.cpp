@@ -5,10 +5,15 @@
 
 #include "app/daemon.hpp"
 #include "app/enma_options.hpp"
+#include "app/getopt_args.hpp"
 #include "app/logging.hpp"
 #include "app/milter_bridge.hpp"
+#include "app/reload.hpp"
 #include "app/runtime.hpp"
+#include "app/self_check.hpp"
 #include "app/signal_thread.hpp"
+#include "app/socket_file.hpp"
+#include "app/version.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 #include "conf/config_render.hpp"
@@ -22,11 +27,27 @@ using namespace enma;
 
 constexpr int kExitUsage = 2;
 
-// reload - SIGHUP: new connections get the new configuration; a bad file keeps the old one.
-void reload(const app::EnmaOptions& options, coro::Scheduler& scheduler,
-            app::RuntimeHolder& holder) {
+// setup_logging - log.* and syslog.* of `config` with the command line's -f and -v.
+void setup_logging(const app::EnmaOptions& options, const conf::Config& config) {
+    app::setup_logging(config, options.m_foreground,
+                       options.m_verbose || config.m_milter.m_verbose);
+}
+
+// warn_restart_keys - each changed key a reload cannot apply, by name.
+void warn_restart_keys(const conf::Config& running, const conf::Config& loaded) {
+    for (const auto key : app::keys_needing_restart(running, loaded))
+        app::emit(spdlog::level::warn, app::LogRecord("reload.restart_needed").add("key", key));
+}
+
+// reload - SIGHUP: new connections get the new configuration and the logger is rebuilt from
+// it; a bad file keeps the old one. `started` holds the values the restart-only keys run with.
+void reload(const app::EnmaOptions& options, const conf::Config& started,
+            coro::Scheduler& scheduler, app::RuntimeHolder& holder) {
+    app::notify_service_manager("RELOADING=1");
     try {
-        auto config = conf::load_config(options.m_config_file, options.m_overrides);
+        auto config = conf::load_config(app::config_file_to_read(options), options.m_overrides);
+        setup_logging(options, config);
+        warn_restart_keys(started, config);
         holder.replace(app::build_runtime(std::move(config), scheduler, holder.current()));
         app::emit(spdlog::level::info, app::LogRecord("reload").add("status", "ok"));
     } catch (const std::exception& e) {
@@ -34,9 +55,69 @@ void reload(const app::EnmaOptions& options, coro::Scheduler& scheduler,
                                           .add("status", "kept previous configuration")
                                           .add("error", e.what()));
     }
+    app::notify_service_manager("READY=1");
 }
 
-// serve - everything after the configuration is known; returns the exit status.
+// reopen_logs - SIGUSR1: the log file opened anew (after logrotate moved it).
+void reopen_logs(const app::EnmaOptions& options, app::RuntimeHolder& holder) {
+    setup_logging(options, holder.current()->m_config);
+    app::emit(spdlog::level::info, app::LogRecord("reopen"));
+}
+
+// open_socket - the milter socket bound (a live unix socket refused, a stale one removed),
+// with its mode and group set while still root.
+void open_socket(app::MilterService& service, const conf::MilterConfig& milter) {
+    const auto path = app::socket_file_path(milter.m_socket);
+    app::check_socket_file(path);
+    app::open_milter_socket(service, milter.m_socket,
+                            static_cast<int>(milter.m_timeout.count() / 1000), milter.m_loglevel);
+    app::set_socket_access(path, milter.m_socket_mode, milter.m_user, milter.m_socket_group);
+}
+
+// become_daemon_user - pid file, milter.user and milter.chdir, in ENMA's order.
+void become_daemon_user(const conf::MilterConfig& milter) {
+    if (!milter.m_pidfile.empty())
+        app::prepare_pidfile_directory(milter.m_pidfile, milter.m_user);
+    if (!milter.m_user.empty())
+        app::drop_privileges(milter.m_user);
+    if (!milter.m_pidfile.empty())
+        app::write_pidfile(milter.m_pidfile);
+    if (!milter.m_chdir.empty())
+        app::change_directory(milter.m_chdir);
+}
+
+// self_test - `enma -t`: the configuration has loaded; now the DNS path. 0 if all is well.
+int self_test(const conf::Config& config) {
+    bool ok = true;
+    for (const auto& outcome : app::check_resolver_path(config)) {
+        std::cout << (outcome.m_ok ? "ok   " : "FAIL ") << outcome.m_name << ": "
+                  << outcome.m_detail << '\n';
+        ok = ok && outcome.m_ok;
+    }
+    std::cout << (ok ? "enma -t: configuration and DNS path ok\n"
+                     : "enma -t: the DNS path has problems (above)\n");
+    return ok ? 0 : 1;
+}
+
+// warn_about_dns - the checks of -t at start-up, failures logged as warnings (start-up goes
+// on: the messages of a broken DNS path fail open). At most three query timeouts long.
+void warn_about_dns(const conf::Config& config) {
+    for (const auto& outcome : app::check_resolver_path(config))
+        if (!outcome.m_ok)
+            app::emit(spdlog::level::warn, app::LogRecord("selfcheck")
+                                               .add("check", outcome.m_name)
+                                               .add("detail", outcome.m_detail));
+}
+
+// on_stop - SIGTERM/SIGINT: messages in progress finish first (MilterService::drain), then
+// libmilter stops accepting.
+void on_stop(app::MilterService& service, const conf::MilterConfig& milter, int signal) {
+    app::notify_service_manager("STOPPING=1");
+    app::emit(spdlog::level::info, app::LogRecord("stop").add("signal", std::int64_t{signal}));
+    service.drain(milter.m_shutdown_timeout);
+    smfi_stop();
+}
+
 // log_loop_error - the loop's exception barrier reports here: a bug costs its message (the
 // TaskGroup fails it closed), never the daemon.
 void log_loop_error(std::exception_ptr error) {
@@ -50,13 +131,12 @@ void log_loop_error(std::exception_ptr error) {
     app::emit(spdlog::level::err, app::LogRecord("loop.error").add("error", what));
 }
 
+// serve - everything after the configuration is known; returns the exit status.
 int serve(const app::EnmaOptions& options, conf::Config config) {
     // First: the connection read-ahead table (libmilter_tcp.cpp) is sized by this limit.
     const unsigned long descriptors = app::raise_descriptor_limit();
-    if (!options.m_foreground)
-        app::detach();
-    app::setup_logging(config, options.m_foreground,
-                       options.m_verbose || config.m_milter.m_verbose);
+    int ready_fd = options.m_foreground ? -1 : app::detach();
+    setup_logging(options, config);
     // Before any thread exists, so that every thread inherits the blocked signals and only
     // SignalThread (below) receives them.
     app::block_handled_signals();
@@ -64,38 +144,29 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     scheduler.set_error_handler(log_loop_error);
     scheduler.start();
     app::RuntimeHolder holder(app::build_runtime(config, scheduler, nullptr));
+    warn_about_dns(config);
     app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}};
     const auto& milter = config.m_milter;
-    app::open_milter_socket(service, milter.m_socket,
-                            static_cast<int>(milter.m_timeout.count() / 1000), milter.m_loglevel);
-    if (!milter.m_pidfile.empty())
-        app::prepare_pidfile_directory(milter.m_pidfile, milter.m_user);
-    if (!milter.m_user.empty())
-        app::drop_privileges(milter.m_user);
-    if (!milter.m_pidfile.empty())
-        app::write_pidfile(milter.m_pidfile);
-    if (!milter.m_chdir.empty())
-        app::change_directory(milter.m_chdir);
-    app::SignalThread handler([&] { reload(options, scheduler, holder); },
-                              [&service, &milter](int signal) {
-                                  app::emit(
-                                      spdlog::level::info,
-                                      app::LogRecord("stop").add("signal", std::int64_t{signal}));
-                                  // Messages in progress finish first (MilterService::drain).
-                                  service.drain(milter.m_shutdown_timeout);
-                                  smfi_stop();
-                              });
+    open_socket(service, milter);
+    become_daemon_user(milter);
+    app::SignalThread handler([&] { reload(options, config, scheduler, holder); },
+                              [&] { reopen_logs(options, holder); },
+                              [&](int signal) { on_stop(service, milter, signal); });
     app::emit(spdlog::level::info,
               app::LogRecord("start")
+                  .add("version", app::kVersion)
                   .add("socket", milter.m_socket)
                   .add("authserv_id", holder.current()->m_auth->m_authserv_id)
                   .add("max_descriptors", static_cast<std::int64_t>(descriptors)));
     if (options.m_verbose)
         std::cerr << conf::render_effective(config);
+    app::finish_detach(ready_fd);
+    app::notify_service_manager("READY=1");
     const int status = app::run_milter();
-    const bool idle = service.wait_idle(milter.m_shutdown_timeout);
+    const bool idle = service.wait_idle(holder.current()->m_config.m_milter.m_shutdown_timeout);
     app::emit(spdlog::level::info, app::LogRecord("exit").add("drained", idle));
     app::remove_pidfile(milter.m_pidfile);
+    app::remove_socket_file(app::socket_file_path(milter.m_socket));
     // Connections still open after the shutdown timeout belong to libmilter threads we
     // cannot join: leave without running destructors under them (the MTA's
     // milter_default_action decides for those messages).
@@ -112,20 +183,28 @@ int main(int argc, char** argv) {
     std::string error;
     const auto options = app::parse_enma_options(argc, argv, error);
     if (!options) {
-        std::cerr << "enma: " << error << '\n' << app::enma_usage();
+        std::cerr << app::usage_error_text("enma", error);
         return kExitUsage;
     }
+    if (options->m_version) {
+        std::cout << "enma " << app::kVersion << '\n';
+        return 0;
+    }
     if (options->m_help) {
-        std::cout << app::enma_usage() << '\n' << conf::render_key_help();
+        std::cout << "enma " << app::kVersion << '\n'
+                  << app::enma_usage() << '\n'
+                  << conf::render_key_help();
         return 0;
     }
     conf::Config config;
     try {
-        config = conf::load_config(options->m_config_file, options->m_overrides);
+        config = conf::load_config(app::config_file_to_read(*options), options->m_overrides);
     } catch (const conf::ConfigError& e) {
         std::cerr << "enma: " << e.what() << '\n';
         return kExitUsage;
     }
+    if (options->m_test)
+        return self_test(config);
     try {
         return serve(*options, std::move(config));
     } catch (const std::exception& e) {

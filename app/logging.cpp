@@ -3,6 +3,8 @@
 
 #include <syslog.h>
 
+#include <cstdlib>
+
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
@@ -65,7 +67,8 @@ std::vector<spdlog::sink_ptr> make_sinks(const conf::Config& config, bool foregr
             sinks.push_back(std::make_shared<spdlog::sinks::syslog_sink_mt>(
                 config.m_syslog.m_ident, LOG_PID,
                 conf::syslog_facility_value(config.m_syslog.m_facility), true));
-            if (foreground)
+            // Under systemd (JOURNAL_STREAM set) the journal gets the syslog copy already.
+            if (foreground && std::getenv("JOURNAL_STREAM") == nullptr)
                 sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
             break;
     }
@@ -163,6 +166,9 @@ void setup_logging(const conf::Config& config, bool foreground, bool verbose) {
             sink->set_pattern(json ? "{%v}" : "%v");
     logger->set_level(verbose ? spdlog::level::debug : to_spdlog(config.m_log.m_level));
     logger->flush_on(spdlog::level::info);
+    // syslog.logmask: the C library drops what is less severe before it reaches syslogd.
+    setlogmask(LOG_UPTO(conf::syslog_priority_value(config.m_syslog.m_logmask)));
+    // Replacing the logger closes the old log file: this is also how SIGUSR1 reopens it.
     spdlog::set_default_logger(std::move(logger));
 }
 

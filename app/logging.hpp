@@ -50,7 +50,10 @@ private:
 };
 
 // setup_logging - install the default logger from log.* and syslog.*; `foreground` also
-// copies records to stderr when the target is syslog; `verbose` lowers the level to debug.
+// copies records to stderr when the target is syslog (not under systemd, whose journal gets the
+// syslog copy: JOURNAL_STREAM is set); `verbose` lowers the level to debug.
+// syslog.logmask becomes the process's setlogmask(). Called again (SIGHUP, SIGUSR1) it
+// opens the log file anew, so a file renamed by logrotate is let go.
 void setup_logging(const conf::Config& config, bool foreground, bool verbose);
 
 // emit - log one record at `level` in the configured format.

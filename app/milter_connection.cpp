@@ -46,9 +46,14 @@ std::string macro(SMFICTX* ctx, const char* name) {
 MilterConnection::MilterConnection(coro::Scheduler& scheduler,
                                    std::shared_ptr<const Runtime> runtime,
                                    unsigned long protocol_flags)
-    : m_scheduler(scheduler), m_runtime(std::move(runtime)), m_protocol(protocol_flags) {}
+    : m_scheduler(scheduler), m_runtime(std::move(runtime)), m_protocol(protocol_flags) {
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->connection_opened();
+}
 
 MilterConnection::~MilterConnection() {
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->connection_closed();
     if (m_message)
         m_message->abort();
 }
@@ -284,6 +289,10 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
     }
     if (verdict.m_dmarc)
         add_dmarc_fields(record, *verdict.m_dmarc);
+    if (!verdict.m_spf_explanation.empty())
+        record.add("spf_explanation", verdict.m_spf_explanation);
+    if (!verdict.m_sidf_explanation.empty())
+        record.add("sidf_explanation", verdict.m_sidf_explanation);
     record.add("forged_removed", static_cast<std::int64_t>(verdict.m_forged_indices.size()))
         .add("dns_queries", static_cast<std::int64_t>(verdict.m_queries))
         .add("dns_refused", static_cast<std::int64_t>(verdict.m_queries_refused))
@@ -294,6 +303,8 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
         .add("deadline_expired", verdict.m_deadline_expired)
         .add("eom_ms", verdict.m_eom_ms);
     emit(spdlog::level::info, record);
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->message(verdict);
 }
 
 }  // namespace enma::app

@@ -75,6 +75,10 @@ std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Schedule
         runtime->m_resolver = previous->m_resolver;
     else
         runtime->m_resolver = make_unbound_resolver(scheduler, config);
+    if (previous)
+        runtime->m_metrics = previous->m_metrics;
+    else if (!config.m_metrics.m_listen.empty())
+        runtime->m_metrics = std::make_shared<Metrics>(config.m_metrics.m_listen);
     runtime->m_config = std::move(config);
     return runtime;
 }

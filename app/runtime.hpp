@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/metrics.hpp"
 #include "conf/config.hpp"
 #include "coro/scheduler.hpp"
 #include "resolver/ip_address.hpp"
@@ -22,14 +23,16 @@ struct Runtime {
     conf::Config m_config;
     std::shared_ptr<const pipeline::AuthSettings> m_auth;
     std::shared_ptr<resolver::Resolver> m_resolver;
-    std::string m_resolver_key;  // the resolver.* settings it was built from
+    std::string m_resolver_key;          // the resolver.* settings it was built from
+    std::shared_ptr<Metrics> m_metrics;  // metrics.listen; null when off; kept across reloads
 
     // is_excluded - common.exclusion_addresses: no verification, no header.
     bool is_excluded(const resolver::IpAddress& address) const;
 };
 
 // build_runtime - a Runtime for `config`; reuses `previous`'s resolver (and so its cache)
-// when the resolver settings did not change. Throws on a resolver that cannot start.
+// when the resolver settings did not change, and always its metrics (metrics.listen is read
+// at start only; the first Runtime starts the endpoint). Throws on a resolver that cannot start.
 std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,
                                              const std::shared_ptr<const Runtime>& previous);
 

@@ -91,6 +91,8 @@ pipeline::AuthSettings auth_settings(const conf::Config& config, const std::stri
     settings.m_adsp = config.m_dkimadsp.m_auth;
     settings.m_iprev = config.m_iprev.m_auth;
     settings.m_spf_hardfail = config.m_authresult.m_spf_hardfail;
+    settings.m_spf_explog = config.m_spf.m_explog;
+    settings.m_sidf_explog = config.m_sidf.m_explog;
     settings.m_skip_authenticated = config.m_milter.m_skip_authenticated;
     settings.m_max_queries = static_cast<std::size_t>(config.m_resolver.m_max_queries_per_message);
     settings.m_deadline = config.m_milter.m_verify_deadline;

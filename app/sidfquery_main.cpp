@@ -14,11 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "app/getopt_args.hpp"
 #include "app/settings.hpp"
 #include "app/sidfquery_check.hpp"
 #include "app/sidfquery_options.hpp"
 #include "app/sidfquery_targets.hpp"
 #include "app/sidfquery_trace.hpp"
+#include "app/version.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 #include "coro/scheduler.hpp"
@@ -126,8 +128,7 @@ coro::Task<bool> check_all(resolver::Resolver& shared, const Context& context) {
 }
 
 int usage_error(const std::string& message) {
-    std::cerr << "sidfquery: " << message << "\nTry 'sidfquery -h' for more information."
-              << std::endl;
+    std::cerr << app::usage_error_text("sidfquery", message) << std::flush;
     return kExitUsage;
 }
 
@@ -158,8 +159,12 @@ int main(int argc, char** argv) {
     } catch (const app::UsageError& error) {
         return usage_error(error.what());
     }
+    if (options.m_version) {
+        std::cout << "sidfquery " << app::kVersion << '\n';
+        return kExitEvaluated;
+    }
     if (options.m_help) {
-        std::cout << app::usage_text();
+        std::cout << "sidfquery " << app::kVersion << '\n' << app::usage_text();
         return kExitEvaluated;
     }
     conf::Config config;

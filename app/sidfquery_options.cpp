@@ -1,9 +1,10 @@
-// sidfquery_options.cpp - sidfquery's getopt-like parser and the operand checks.
+// sidfquery_options.cpp - sidfquery's options through getopt_long, and the operand checks.
 #include "app/sidfquery_options.hpp"
 
 #include <algorithm>
 #include <cctype>
 
+#include "app/getopt_args.hpp"
 #include "resolver/resolver.hpp"
 #include "verify/sidf/pra.hpp"
 
@@ -91,117 +92,85 @@ void set_operands(const std::vector<std::string>& operands, SidfqueryOptions& op
         options.m_targets.push_back(make_target(operands[i], options.m_family));
 }
 
-// Parser - one pass over the arguments: options into m_options, operands set aside.
-class Parser {
-public:
-    explicit Parser(std::span<const std::string> args) : m_args(args) {}
+constexpr option kLong[] = {{"helo", required_argument, nullptr, kLongOnly | 'H'},
+                            {"help", no_argument, nullptr, kLongOnly | 'h'},
+                            {"version", no_argument, nullptr, kLongOnly | 'V'},
+                            {nullptr, 0, nullptr, 0}};
 
-    SidfqueryOptions run() {
-        while (m_next < m_args.size())
-            argument(m_args[m_next++]);
-        if (!m_options.m_help)
-            set_operands(m_operands, m_options);
-        return m_options;
+std::string value_name(int code) {
+    switch (code & 0xff) {
+        case 'c':
+            return "FILE";
+        case 'o':
+            return "KEY=VALUE";
     }
+    return "NAME";
+}
 
-private:
-    void argument(const std::string& arg) {
-        if (m_options_ended || arg.size() < 2 || arg.front() != '-')
-            m_operands.push_back(arg);
-        else if (arg == "--")
-            m_options_ended = true;
-        else if (arg.starts_with("--"))
-            long_option(std::string_view(arg).substr(2));
-        else
-            short_options(std::string_view(arg).substr(1));
+void flag(int letter, SidfqueryOptions& options) {
+    switch (letter) {
+        case 's':
+            options.m_mode = QueryMode::spf;
+            break;
+        case 'm':
+            options.m_mode = QueryMode::sidf_mfrom;
+            break;
+        case 'p':
+            options.m_mode = QueryMode::sidf_pra;
+            break;
+        case '4':
+            options.m_family = AddressFamily::v4;
+            break;
+        case '6':
+            options.m_family = AddressFamily::v6;
+            break;
+        case 'v':
+            options.m_verbose = true;
+            break;
+        case 'V':
+            options.m_version = true;
+            break;
+        default:
+            options.m_help = true;
     }
+}
 
-    void long_option(std::string_view arg) {
-        const std::size_t equals = arg.find('=');
-        const std::string_view name = arg.substr(0, equals);
-        const bool inline_value = equals != std::string_view::npos;
-        if (name == "helo") {
-            m_options.m_helo =
-                inline_value ? std::string(arg.substr(equals + 1)) : value("--helo", "NAME", {});
-            if (m_options.m_helo.empty())
-                throw UsageError("--helo needs a NAME");
-        } else if (name == "help" && !inline_value) {
-            m_options.m_help = true;
-        } else {
-            throw UsageError("unknown option --" + std::string(name));
-        }
+// valued - -c, -o and --helo; an empty value is as good as none.
+void valued(int letter, const std::string& value, const std::string& name,
+            SidfqueryOptions& options) {
+    if (value.empty())
+        throw UsageError(needs(name, value_name(letter)));
+    if (letter == 'c') {
+        options.m_config_file = value;
+    } else if (letter == 'H') {
+        options.m_helo = value;
+    } else {
+        if (value.find('=') == std::string::npos || value.front() == '=')
+            throw UsageError(name + " expects KEY=VALUE, got " + quoted(value));
+        options.m_overrides.push_back(value);
     }
-
-    void short_options(std::string_view cluster) {
-        for (std::size_t i = 0; i < cluster.size(); ++i) {
-            const char letter = cluster[i];
-            if (letter == 'c' || letter == 'o')
-                return option_with_value(letter, cluster.substr(i + 1));
-            flag(letter);
-        }
-    }
-
-    void flag(char letter) {
-        switch (letter) {
-            case 's':
-                m_options.m_mode = QueryMode::spf;
-                break;
-            case 'm':
-                m_options.m_mode = QueryMode::sidf_mfrom;
-                break;
-            case 'p':
-                m_options.m_mode = QueryMode::sidf_pra;
-                break;
-            case '4':
-                m_options.m_family = AddressFamily::v4;
-                break;
-            case '6':
-                m_options.m_family = AddressFamily::v6;
-                break;
-            case 'v':
-                m_options.m_verbose = true;
-                break;
-            case 'h':
-                m_options.m_help = true;
-                break;
-            default:
-                throw UsageError("unknown option -" + std::string(1, letter));
-        }
-    }
-
-    void option_with_value(char letter, std::string_view rest) {
-        if (letter == 'c') {
-            m_options.m_config_file = value("-c", "FILE", rest);
-            if (m_options.m_config_file.empty())
-                throw UsageError("-c needs a FILE");
-            return;
-        }
-        std::string setting = value("-o", "KEY=VALUE", rest);
-        if (setting.find('=') == std::string::npos || setting.front() == '=')
-            throw UsageError("-o expects KEY=VALUE, got " + quoted(setting));
-        m_options.m_overrides.push_back(std::move(setting));
-    }
-
-    // value - an option's argument: the rest of its word, else the next word.
-    std::string value(std::string_view option, std::string_view what, std::string_view rest) {
-        if (!rest.empty())
-            return std::string(rest);
-        if (m_next >= m_args.size())
-            throw UsageError(std::string(option) + " needs a " + std::string(what));
-        return m_args[m_next++];
-    }
-
-    std::span<const std::string> m_args;
-    std::size_t m_next = 0;
-    bool m_options_ended = false;
-    std::vector<std::string> m_operands;
-    SidfqueryOptions m_options;
-};
+}
 
 }  // namespace
 
 SidfqueryOptions parse_options(std::span<const std::string> args) {
-    return Parser(args).run();
+    SidfqueryOptions options;
+    std::vector<std::string> operands;
+    const OptionSpec spec{":smp46vhVc:o:", kLong, value_name};
+    const auto error = parse_with_getopt(
+        "sidfquery", args, spec, [&](int code, const std::string& value, const std::string& name) {
+            if (code == 0)
+                operands.push_back(value);
+            else if (code == 'c' || code == 'o' || code == 'H')
+                valued(code, value, name, options);
+            else
+                flag(code, options);
+        });
+    if (!error.empty())
+        throw UsageError(error);
+    if (!options.m_help && !options.m_version)
+        set_operands(operands, options);
+    return options;
 }
 
 std::string usage_text() {
@@ -225,6 +194,7 @@ std::string usage_text() {
            "  -o KEY=VALUE  override one setting, e.g. -o resolver.mode=system\n"
            "  --helo NAME   the HELO name (default: the domain of ADDRESS); with ADDRESS <>\n"
            "                (the null reverse-path) postmaster@NAME is checked\n"
+           "  -V, --version print the version and exit\n"
            "  -h, --help    this text\n"
            "\n"
            "Exit status: 0 evaluated (whatever the results), 1 a host name could not be\n"

@@ -1,9 +1,10 @@
 // sidfquery_options.hpp - sidfquery's command line as a struct, checked before any DNS.
 //
 // ENMA's interface, `sidfquery [-s|-m|-p] [-4|-6] [-v] ADDRESS IP-OR-HOSTNAME...`, plus the
-// daemon's `-c FILE` / `-o KEY=VALUE` (resolver settings) and `--helo NAME`. As with ENMA's
-// getopt: short options may be bundled (`-mv`), options may follow the operands (glibc
-// permutes), `--` ends them, and of -s/-m/-p and of -4/-6 the last one given wins.
+// daemon's `-c FILE` / `-o KEY=VALUE` (resolver settings), `--helo NAME` and -V. Parsed with
+// getopt_long as ENMA did with getopt: short options may be bundled (`-mv`), options may
+// follow the operands (glibc permutes), `--` ends them, and of -s/-m/-p and of -4/-6 the
+// last one given wins.
 // Everything a command line can get wrong is found here, so that main() can exit 2 with the
 // UsageError's one-line message before it builds a resolver.
 #pragma once
@@ -37,6 +38,7 @@ struct SidfqueryOptions {
     AddressFamily m_family = AddressFamily::any;
     bool m_verbose = false;
     bool m_help = false;                   // -h / --help: print the usage and nothing else
+    bool m_version = false;                // -V / --version: print the version, nothing else
     std::string m_config_file;             // -c; empty: defaults and -o only
     std::vector<std::string> m_overrides;  // -o KEY=VALUE, in command-line order
     std::string m_helo;                    // --helo; empty: the domain of ADDRESS (as ENMA)

@@ -11,6 +11,7 @@ sigset_t handled_set() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     return set;
@@ -23,8 +24,11 @@ void block_handled_signals() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-SignalThread::SignalThread(std::function<void()> on_reload, std::function<void(int)> on_stop)
-    : m_on_reload(std::move(on_reload)), m_on_stop(std::move(on_stop)) {
+SignalThread::SignalThread(std::function<void()> on_reload, std::function<void()> on_reopen,
+                           std::function<void(int)> on_stop)
+    : m_on_reload(std::move(on_reload)),
+      m_on_reopen(std::move(on_reopen)),
+      m_on_stop(std::move(on_stop)) {
     block_handled_signals();
     m_thread = std::thread([this] { run(); });
 }
@@ -42,6 +46,8 @@ void SignalThread::run() {
         const int signal = sigtimedwait(&set, nullptr, &tick);
         if (signal == SIGHUP)
             m_on_reload();
+        else if (signal == SIGUSR1)
+            m_on_reopen();
         else if (signal == SIGTERM || signal == SIGINT)
             m_on_stop(signal);
     }

@@ -98,12 +98,14 @@ struct StubZone {
 };
 
 struct MilterConfig {
-    std::string m_socket;   // libmilter syntax, validated: inet:, inet6:, unix:, local:
-    std::string m_user;     // empty: do not change user
-    std::string m_pidfile;  // empty: no pid file
-    std::string m_chdir;    // empty: do not change directory
-    Duration m_timeout{};   // libmilter I/O timeout, whole seconds (smfi_settimeout)
-    int m_loglevel = 0;     // smfi_setdbg
+    std::string m_socket;           // libmilter syntax, validated: inet:, inet6:, unix:, local:
+    unsigned m_socket_mode = 0660;  // permission bits of a unix socket
+    std::string m_socket_group;     // group of a unix socket; empty: the user's group
+    std::string m_user;             // empty: do not change user
+    std::string m_pidfile;          // empty: no pid file
+    std::string m_chdir;            // empty: do not change directory
+    Duration m_timeout{};           // libmilter I/O timeout, whole seconds (smfi_settimeout)
+    int m_loglevel = 0;             // smfi_setdbg
     bool m_sendmail813 = false;
     bool m_postfix = false;
     bool m_verbose = false;
@@ -206,6 +208,10 @@ struct IprevConfig {
     bool m_auth = false;
 };
 
+struct MetricsConfig {
+    std::string m_listen;  // HOST:PORT of the Prometheus endpoint; empty: off
+};
+
 struct Config {
     MilterConfig m_milter;
     SyslogConfig m_syslog;
@@ -220,6 +226,7 @@ struct Config {
     DmarcConfig m_dmarc;
     ArcConfig m_arc;
     IprevConfig m_iprev;
+    MetricsConfig m_metrics;
 };
 
 }  // namespace enma::conf

@@ -26,7 +26,38 @@ std::string markdown_cell(std::string_view text) {
     return out;
 }
 
+// roff_text - text safe in a roff line: backslashes as \e, a leading '.' or apostrophe escaped,
+// hyphens as \- so that man renders and searches them as typed; a line may break after '|'.
+std::string roff_text(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-')
+            out += "\\-";
+        else if (c == '|')
+            out += "|\\:";  // a place to break a long list of choices
+        else
+            out += c;
+    }
+    if (!out.empty() && (out.front() == '.' || out.front() == '\''))
+        out.insert(0, "\\&");
+    return out;
+}
+
 }  // namespace
+
+std::string render_man_keys() {
+    std::string text;
+    for (const auto& spec : key_table()) {
+        const std::string shown = spec.m_default.empty()
+                                      ? std::string("empty")
+                                      : fmt::format("\\fB{}\\fR", roff_text(spec.m_default));
+        text += fmt::format(".TP\n.B {}\n{}; default {}.\n.br\n{}\n", roff_text(spec.m_name),
+                            roff_text(spec.m_type), shown, roff_text(spec.m_meaning));
+    }
+    return text;
+}
 
 std::string render_key_help() {
     std::string text;

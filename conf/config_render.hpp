@@ -15,6 +15,10 @@ std::string render_key_help();
 // unit test keeps the two identical.
 std::string render_config_doc();
 
+// render_man_keys - every key as a roff .TP paragraph (name, type, default, meaning); the
+// KEYS section of docs/man/enma.conf.5 holds it verbatim (conf_docs_test checks).
+std::string render_man_keys();
+
 // render_effective - "key: value" for every key, in table order; parse_config_text() of the
 // result gives the same Config back (enma -v prints it at start-up).
 std::string render_effective(const Config& config);

@@ -192,7 +192,29 @@ void add_milter_keys(std::vector<KeySpec>& t) {
                          FIELD(m_milter.m_verbose)));
 }
 
+// parse_mode - permission bits in octal, as chmod(1) takes them: "660" or "0660".
+unsigned parse_mode(std::string_view text) {
+    const bool octal =
+        !text.empty() && text.size() <= 4 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '7'; });
+    if (!octal)
+        throw ValueError(
+            fmt::format("expected octal permission bits such as 0660, got '{}'", bounded(text)));
+    return static_cast<unsigned>(std::stoul(std::string(text), nullptr, 8)) & 0777U;
+}
+
+std::string render_mode(unsigned mode) {
+    return fmt::format("{:04o}", mode);
+}
+
 void add_milter_new_keys(std::vector<KeySpec>& t) {
+    t.push_back(make_key("milter.socket_mode", "octal mode", "0660",
+                         "Permissions of a unix: milter socket (the MTA needs read and write).",
+                         FIELD(m_milter.m_socket_mode), parse_mode, render_mode));
+    t.push_back(word_key("milter.socket_group", "", true,
+                         "Group of a unix: milter socket (e.g. postfix); empty keeps the group "
+                         "of milter.user.",
+                         FIELD(m_milter.m_socket_group)));
     t.push_back(duration_key("milter.verify_deadline", "10s", 100ms, 1min,
                              "Time all DNS work of one message may take; then pending "
                              "lookups end as temperror. Keep it well below the MTA's milter "
@@ -391,6 +413,13 @@ void add_resolver_keys(std::vector<KeySpec>& t) {
                         FIELD(m_resolver.m_max_queries_per_message)));
 }
 
+void add_metrics_keys(std::vector<KeySpec>& t) {
+    t.push_back(word_key("metrics.listen", "", true,
+                         "HOST:PORT where Prometheus scrapes /metrics (docs/metrics.md); empty "
+                         "turns the endpoint off. Applied at start only.",
+                         FIELD(m_metrics.m_listen)));
+}
+
 #undef FIELD
 
 }  // namespace
@@ -404,6 +433,7 @@ std::vector<KeySpec> key_table() {
     add_dmarc_keys(table);
     add_authresult_keys(table);
     add_resolver_keys(table);
+    add_metrics_keys(table);
     return table;
 }
 

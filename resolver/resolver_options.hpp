@@ -51,6 +51,9 @@ struct ResolverOptions {
         system,     // the nameservers of m_resolv_conf, as forwarders
     };
 
+    // Transport - how queries travel; only `enma -t`'s probes (app/self_check.*) restrict it.
+    enum class Transport : std::uint8_t { any, udp_only, tcp_only };
+
     static constexpr std::uint16_t kDefaultEdnsBufferSize = 1232;  // DNS flag day 2020
     static constexpr std::size_t kDefaultCacheSize = 32u << 20;
 
@@ -70,6 +73,7 @@ struct ResolverOptions {
     std::chrono::milliseconds m_query_timeout{5000};
     std::size_t m_cache_size = kDefaultCacheSize;  // message + RRset caches together
     bool m_ipv6 = true;                            // also query servers over IPv6
+    Transport m_transport = Transport::any;        // UDP with TCP fallback
 };
 
 // validate_options - nullopt if usable, else one sentence naming the bad value.

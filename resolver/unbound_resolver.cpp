@@ -196,6 +196,10 @@ void UnboundResolver::configure(const ResolverOptions& options) {
     set_option("outgoing-range:", "1024");
     set_option("num-queries-per-thread:", "4096");
     set_option("outgoing-num-tcp:", "32");
+    if (options.m_transport == ResolverOptions::Transport::udp_only)
+        set_option("do-tcp:", "no");
+    else if (options.m_transport == ResolverOptions::Transport::tcp_only)
+        set_option("tcp-upstream:", "yes");
     configure_servers(options);
     if (options.m_dnssec)
         configure_anchors(options);

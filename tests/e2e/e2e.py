@@ -10,6 +10,8 @@
 #   e2e.py dmarc      --enma PATH   Postfix + enma with DMARC actions: reject, hold, pass
 #   e2e.py harden     --enma PATH   issue 13's holes on the wire: a DKIM-Signature flood,
 #                                   fail-closed answers, forged A-R variants, no LEADSPC
+#   e2e.py ops        --enma PATH   the operator's view: -V/-h, spf.explog, SIGHUP and
+#                                   SIGUSR1, the exit status of a detaching start
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM
@@ -31,10 +33,11 @@ def run_suite(name, enma_binary):
     import suite_dmarc
     import suite_harden
     import suite_miltertest
+    import suite_ops
     import suite_postfix
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
-              "miltertest": suite_miltertest.run, "harden": suite_harden.run}
+              "miltertest": suite_miltertest.run, "harden": suite_harden.run, "ops": suite_ops.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -72,7 +75,7 @@ def final_stop(failures, enma):
 
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
-    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden"])
+    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden", "ops"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

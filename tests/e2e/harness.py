@@ -7,6 +7,7 @@
 #   e2e.example.        (unsigned; enma runs with resolver.dnssec=false)
 #     pass              TXT "v=spf1 ip4:127.0.0.2 -all"      127.0.0.2 passes, others fail
 #     soft              TXT "v=spf1 ip4:127.0.0.2 ~all"      others softfail
+#     explained         TXT "v=spf1 ip4:127.0.0.2 exp=why.e2e.example -all" (why: the text)
 #     signed            TXT "v=spf1 ip4:127.0.0.2 -all"      and a DKIM key:
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
 #     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
@@ -105,6 +106,8 @@ def e2e_zone(public_key):
             f'pass TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             f'soft TXT "v=spf1 ip4:{GOOD_IP} ~all"\n'
             f'signed TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
+            f'explained TXT "v=spf1 ip4:{GOOD_IP} exp=why.e2e.example -all"\n'
+            'why TXT "%{i} may not send for %{d}"\n'
             f"sel._domainkey.signed TXT {fixture.split_strings(record)}\n"
             # suite_dmarc.py: p=reject and p=quarantine domains, SPF from GOOD_IP only.
             f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'

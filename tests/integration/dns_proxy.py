@@ -9,7 +9,11 @@
 #                   127.0.0.1:PORT after the delay, independently, and the reply relayed back;
 #                   so N concurrent queries take about one delay, not N delays.
 #   blackhole_port  accepts everything and never answers (the timeout case).
-# Messages are not parsed: the proxy is transparent to EDNS, DNSSEC and truncation.
+# Messages are not parsed: the proxy is transparent to EDNS, DNSSEC and truncation, unless
+# told to behave like a broken middlebox (enma -t's test, tests/integration/self_check_test.py):
+#   --drop-udp-over N   UDP replies longer than N bytes are dropped (an old firewall)
+#   --strip-dnssec      RRSIG, NSEC and NSEC3 records are removed from every reply, UDP and
+#                       TCP (a forwarder without DNSSEC support); needs python3-dnslib
 # --log appends one line per forwarded message, "udp" or "tcp", so a test can prove which
 # transport was used (e.g. the TCP retry after a truncated UDP answer).
 # Standard library only (asyncio). Stops on SIGTERM / SIGINT.
@@ -21,6 +25,31 @@ import socket
 import sys
 
 UPSTREAM_TIMEOUT = 5.0
+
+
+class Faults:
+    """What the delaying side breaks on purpose (nothing by default)."""
+    drop_udp_over = 0
+    strip_dnssec = False
+
+    @classmethod
+    def reply(cls, data, udp):
+        """The reply to relay, or None to drop it."""
+        if cls.strip_dnssec:
+            data = strip_dnssec(data)
+        if udp and cls.drop_udp_over and len(data) > cls.drop_udp_over:
+            return None
+        return data
+
+
+def strip_dnssec(data):
+    import dnslib  # only this mode needs it
+    record = dnslib.DNSRecord.parse(data)
+    dnssec = (dnslib.QTYPE.RRSIG, dnslib.QTYPE.NSEC, dnslib.QTYPE.NSEC3)
+    record.rr = [rr for rr in record.rr if rr.rtype not in dnssec]
+    record.auth = [rr for rr in record.auth if rr.rtype not in dnssec]
+    record.ar = [rr for rr in record.ar if rr.rtype not in dnssec]
+    return record.pack()
 
 
 class Log:
@@ -111,8 +140,9 @@ class DelayUdp(asyncio.DatagramProtocol):
             lambda: UpstreamReply(future), remote_addr=("127.0.0.1", self.upstream_port))
         try:
             transport.sendto(data)
-            reply = await asyncio.wait_for(future, UPSTREAM_TIMEOUT)
-            self.transport.sendto(reply, addr)
+            reply = Faults.reply(await asyncio.wait_for(future, UPSTREAM_TIMEOUT), udp=True)
+            if reply is not None:
+                self.transport.sendto(reply, addr)
         except asyncio.TimeoutError:
             pass
         finally:
@@ -150,7 +180,7 @@ def delay_tcp_handler(upstream_port, delay, log):
                 message = await read_message(reader)
                 log.record("tcp")
                 await asyncio.sleep(delay)
-                reply = await tcp_exchange(message, upstream_port)
+                reply = Faults.reply(await tcp_exchange(message, upstream_port), udp=False)
                 writer.write(len(reply).to_bytes(2, "big") + reply)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError,
@@ -198,7 +228,13 @@ def main():
     parser.add_argument("--log", default="")
     parser.add_argument("--listen", default="127.0.0.1:0",
                         help="HOST:PORT of the delaying side (port 0: a free one)")
+    parser.add_argument("--drop-udp-over", type=int, default=0,
+                        help="drop UDP replies longer than this many bytes")
+    parser.add_argument("--strip-dnssec", action="store_true",
+                        help="remove RRSIG, NSEC and NSEC3 records from replies")
     args = parser.parse_args()
+    Faults.drop_udp_over = args.drop_udp_over
+    Faults.strip_dnssec = args.strip_dnssec
     host, _, port = args.listen.rpartition(":")
     asyncio.run(serve(args.upstream_port, args.delay_ms / 1000.0, Log(args.log),
                       (host, int(port))))

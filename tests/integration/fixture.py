@@ -162,9 +162,10 @@ def run_tool(args, cwd):
     return result.stdout
 
 
-def sign_zone(directory, zone, path):
+def sign_zone(directory, zone, path, algorithm="ECDSAP256SHA256", bits=None):
     """Sign `path` with a fresh KSK; returns the key's base name."""
-    base = run_tool(["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", zone], directory).strip()
+    size = ["-b", str(bits)] if bits else []
+    base = run_tool(["ldns-keygen", "-a", algorithm] + size + ["-k", zone], directory).strip()
     now = datetime.datetime.now(datetime.timezone.utc)
     inception = (now - datetime.timedelta(hours=1)).strftime("%Y%m%d%H%M%S")
     expiration = (now + datetime.timedelta(days=30)).strftime("%Y%m%d%H%M%S")

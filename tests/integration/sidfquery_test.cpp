@@ -297,9 +297,13 @@ TEST_CASE("usage and configuration errors exit 2 with one clear line, before any
     CHECK(contains(file.m_err, "sidfquery: /nonexistent/enma.conf: cannot open"));
 }
 
-TEST_CASE("-h prints the usage on stdout and exits 0") {
+TEST_CASE("-h prints the version and the usage on stdout and exits 0; -V the version") {
     const Outcome help = run_sidfquery({"-h"});
     CHECK(help.m_status == 0);
-    CHECK(help.m_out.starts_with("Usage: sidfquery [-s|-m|-p] [-4|-6] [-v]"));
+    CHECK(help.m_out.starts_with("sidfquery "));
+    CHECK(contains(help.m_out, "\nUsage: sidfquery [-s|-m|-p] [-4|-6] [-v]"));
     CHECK(help.m_err == "");
+    const Outcome version = run_sidfquery({"--version"});
+    CHECK(version.m_status == 0);
+    CHECK(version.m_out == help.m_out.substr(0, help.m_out.find('\n') + 1));
 }

@@ -1,9 +1,19 @@
 // app_logging_test.cpp - log records: text and JSON rendering, bounding of hostile values.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
+#include <syslog.h>
+
 #include "app/logging.hpp"
+#include "conf/config_loader.hpp"
 
 using enma::app::bounded;
 using enma::app::LogRecord;
@@ -39,4 +49,41 @@ TEST_CASE("JSON fields keep their order and their types") {
     CHECK(record.json_fields() ==
           "\"event\":\"message\",\"queue_id\":\"4Qx\",\"dns_queries\":3,"
           "\"quote\":\"a\\\"b\\\\c\",\"deadline_expired\":false,\"eom_ms\":0.250");
+}
+
+TEST_CASE("syslog.logmask becomes the process's setlogmask") {
+    const auto config =
+        enma::conf::parse_config_text("log.target: stderr\nsyslog.logmask: warning\n", "t.conf");
+    enma::app::setup_logging(config, false, false);
+    CHECK(setlogmask(0) == LOG_UPTO(LOG_WARNING));
+    const auto chatty =
+        enma::conf::parse_config_text("log.target: stderr\nsyslog.logmask: debug\n", "t.conf");
+    enma::app::setup_logging(chatty, false, false);
+    CHECK(setlogmask(0) == LOG_UPTO(LOG_DEBUG));
+    enma::app::setup_logging(enma::conf::parse_config_text("log.target: stderr\n", "t.conf"), false,
+                             false);
+    CHECK(setlogmask(0) == LOG_UPTO(LOG_INFO));  // the default
+}
+
+TEST_CASE("setting up again reopens the log file (SIGUSR1 after logrotate)") {
+    const std::string path = "/tmp/enma_reopen_test." + std::to_string(getpid()) + ".log";
+    const std::string rotated = path + ".1";
+    const auto config =
+        enma::conf::parse_config_text("log.target: file\nlog.file: " + path + "\n", "t.conf");
+    enma::app::setup_logging(config, false, false);
+    enma::app::emit(spdlog::level::info, LogRecord("before"));
+    REQUIRE(std::rename(path.c_str(), rotated.c_str()) == 0);
+    enma::app::setup_logging(config, false, false);
+    enma::app::emit(spdlog::level::info, LogRecord("after"));
+    std::ifstream fresh(path);
+    std::ifstream old(rotated);
+    const std::string fresh_text((std::istreambuf_iterator<char>(fresh)), {});
+    const std::string old_text((std::istreambuf_iterator<char>(old)), {});
+    CHECK(fresh_text.find("after") != std::string::npos);
+    CHECK(fresh_text.find("before") == std::string::npos);
+    CHECK(old_text.find("before") != std::string::npos);
+    enma::app::setup_logging(enma::conf::parse_config_text("log.target: stderr\n", "t.conf"), false,
+                             false);
+    std::remove(path.c_str());
+    std::remove(rotated.c_str());
 }

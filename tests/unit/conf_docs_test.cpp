@@ -63,9 +63,32 @@ TEST_CASE("docs/configuration.md holds the generated key table verbatim") {
     CHECK(doc.find(framed) != std::string::npos);
 }
 
+TEST_CASE("docs/man/enma.conf.5 holds the generated key list verbatim") {
+    constexpr std::string_view begin = ".\\\" BEGIN GENERATED KEYS\n";
+    constexpr std::string_view end = ".\\\" END GENERATED KEYS\n";
+    const auto path = source_dir() / "docs" / "man" / "enma.conf.5";
+    const std::string page = read_text(path);
+    const std::string keys = render_man_keys();
+    const std::string framed = std::string(begin) + keys + std::string(end);
+    const auto from = page.find(begin);
+    const auto to = page.find(end);
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    if (std::getenv("ENMA_UPDATE_DOCS") != nullptr && page.find(framed) == std::string::npos) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << page.substr(0, from) << framed << page.substr(to + end.size());
+        MESSAGE("rewrote the key list of " << path.string());
+        return;
+    }
+    INFO("regenerate: ENMA_SOURCE_DIR=$PWD ENMA_UPDATE_DOCS=1 build/tests/conf_docs_test");
+    CHECK(page.find(framed) != std::string::npos);
+    CHECK(keys.find(".TP\n.B milter.socket\nmilter socket; default "
+                    "\\fBinet:10025@127.0.0.1\\fR.\n") != std::string::npos);
+}
+
 TEST_CASE("the key table: every key once, lower case, dotted, documented") {
     const auto table = key_table();
-    CHECK(table.size() == 53);
+    CHECK(table.size() == 56);
     for (std::size_t i = 0; i < table.size(); ++i) {
         const auto& spec = table[i];
         CAPTURE(spec.m_name);

@@ -277,3 +277,14 @@ TEST_CASE("load_config reads a file; a missing file is a ConfigError") {
                          ConfigError);
     CHECK(load_config("", std::vector<std::string>{"spf.auth=no"}).m_spf.m_auth == false);
 }
+
+TEST_CASE("milter.socket_mode takes octal permission bits; milter.socket_group a word") {
+    CHECK(default_config().m_milter.m_socket_mode == 0660);
+    const auto config =
+        parse_config_text("milter.socket_mode: 600\nmilter.socket_group: postfix\n", "t.conf");
+    CHECK(config.m_milter.m_socket_mode == 0600);
+    CHECK(config.m_milter.m_socket_group == "postfix");
+    CHECK(render_effective(config).find("milter.socket_mode: 0600\n") != std::string::npos);
+    CHECK_THROWS_AS(parse_config_text("milter.socket_mode: 0668\n", "t.conf"), ConfigError);
+    CHECK_THROWS_AS(parse_config_text("milter.socket_mode: rw-rw----\n", "t.conf"), ConfigError);
+}

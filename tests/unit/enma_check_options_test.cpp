@@ -56,6 +56,15 @@ TEST_CASE("IPv6, --lf, help, '-' and options after the operand") {
     CHECK(options.m_input == "-");
 }
 
+TEST_CASE("short options combine and attach; -V and --version") {
+    const auto options = parse({"-hVc/etc/enma.conf", "-oresolver.mode=system"});
+    CHECK(options.m_help);
+    CHECK(options.m_version);
+    CHECK(options.m_config_file == "/etc/enma.conf");
+    CHECK(options.m_overrides == std::vector<std::string>{"resolver.mode=system"});
+    CHECK(parse({"--version"}).m_version);
+}
+
 TEST_CASE("'--' ends the options") {
     CHECK(parse({"--", "--json"}).m_input == "--json");
 }
@@ -72,10 +81,12 @@ TEST_CASE("usage errors") {
     };
     for (const auto& c : {
              Case{{"--ip", "300.1.1.1"}, "--ip: not an IPv4 or IPv6 address: 300.1.1.1"},
-             Case{{"--ip"}, "--ip needs a value"},
-             Case{{"-o", "resolver.mode"}, "-o: expected KEY=VALUE, got: resolver.mode"},
-             Case{{"--bogus"}, "unknown option: --bogus"},
-             Case{{"-x"}, "unknown option: -x"},
+             Case{{"--ip"}, "--ip needs an ADDR"},
+             Case{{"-c"}, "-c needs a FILE"},
+             Case{{"-o", "resolver.mode"}, "-o expects KEY=VALUE, got \"resolver.mode\""},
+             Case{{"--bogus"}, "unknown option --bogus"},
+             Case{{"-x"}, "unknown option -x"},
+             Case{{"--json=1"}, "unknown option --json"},
              Case{{"a.eml", "b.eml"}, "more than one message file: a.eml and b.eml"},
          }) {
         CAPTURE(c.m_message);

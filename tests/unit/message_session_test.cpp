@@ -27,6 +27,8 @@ struct Fixture : enma::testing::SessionFixture {
 $ORIGIN example.com.
 @        TXT "v=spf1 ip4:192.0.2.1 -all"
 slow     TXT "v=spf1 include:hang.example.net -all"
+explained TXT "v=spf1 ip4:192.0.2.1 exp=why.example.com -all"
+why      TXT "%{i} may not send for %{d}"
 )") {
         m_zone->set_no_answer("hang.example.net");
     }
@@ -73,6 +75,22 @@ TEST_CASE("ENMA's hardfail spelling is a switch") {
     f.m_settings.m_spf_hardfail = true;
     const auto verdict = f.run("198.51.100.7", "user@example.com", {{"From", " user@example.com"}});
     CHECK(verdict.m_results[0].m_result == "hardfail");
+}
+
+TEST_CASE("spf.explog and sidf.explog put the exp= text of a fail into the Verdict") {
+    Fixture f;
+    const auto from = std::string(" user@explained.example.com");
+    const auto quiet = f.run("198.51.100.7", "user@explained.example.com", {{"From", from}});
+    CHECK(quiet.m_results[0].m_result == "fail");
+    CHECK(quiet.m_spf_explanation.empty());
+    CHECK(quiet.m_sidf_explanation.empty());
+    f.m_settings.m_spf_explog = true;
+    const auto spf_only = f.run("198.51.100.7", "user@explained.example.com", {{"From", from}});
+    CHECK(spf_only.m_spf_explanation == "198.51.100.7 may not send for explained.example.com");
+    CHECK(spf_only.m_sidf_explanation.empty());
+    f.m_settings.m_sidf_explog = true;
+    const auto both = f.run("198.51.100.7", "user@explained.example.com", {{"From", from}});
+    CHECK(both.m_sidf_explanation == "198.51.100.7 may not send for explained.example.com");
 }
 
 TEST_CASE("a lookup that never answers ends as temperror at the per-message deadline") {

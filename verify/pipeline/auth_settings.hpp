@@ -52,6 +52,8 @@ struct AuthSettings {
     bool m_adsp = false;               // dkimadsp.auth: RFC 5617 ADSP after the DKIM verdict
     bool m_iprev = false;              // iprev.auth: RFC 8601 3 reverse DNS of the client
     bool m_spf_hardfail = false;       // authresult.spf_hardfail: ENMA 1.x "hardfail"
+    bool m_spf_explog = false;         // spf.explog: the exp= text goes into the Verdict
+    bool m_sidf_explog = false;        // sidf.explog: the same for Sender ID
     bool m_skip_authenticated = true;  // milter.skip_authenticated: no SPF/Sender ID for AUTH
     bool m_spf_prefetch = true;        // speculative parallel SPF lookups
     std::size_t m_max_queries = 256;   // resolver.max_queries_per_message

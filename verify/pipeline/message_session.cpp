@@ -219,6 +219,8 @@ void MessageSession::add_spf_result(Verdict& verdict) const {
     result.m_comment = dnssec_comment(m_state->m_spf_tally.security());
     result.m_dnssec = dnssec_field(m_state->m_spf_tally.security());
     result.m_properties.push_back({"smtp", "mailfrom", spf.m_sender});
+    if (m_settings->m_spf_explog)
+        verdict.m_spf_explanation = spf.m_explanation;
     if (!m_connection.m_helo.empty())
         result.m_properties.push_back({"smtp", "helo", m_connection.m_helo});
     verdict.m_results.push_back(std::move(result));
@@ -236,6 +238,8 @@ void MessageSession::add_sidf_result(Verdict& verdict) const {
         result.m_reason = sidf.m_reason;
     result.m_comment = dnssec_comment(m_state->m_sidf_tally.security());
     result.m_dnssec = dnssec_field(m_state->m_sidf_tally.security());
+    if (m_settings->m_sidf_explog)
+        verdict.m_sidf_explanation = sidf.m_explanation;
     if (!sidf.m_identity.empty())
         result.m_properties.push_back(
             {"header", sidf.m_header.empty() ? "From" : sidf.m_header, sidf.m_identity});

@@ -1,0 +1,56 @@
+// metrics.hpp - the Prometheus endpoint (metrics.listen) and what it counts.
+//
+// Counted from the same Verdict the `message` log record is written from (MilterConnection::
+// log_message), so the metrics and the log always agree. prometheus-cpp's counters and
+// histograms are atomic: any libmilter thread may record. The exposer serves /metrics from its
+// own thread (civetweb); the Metrics object outlives every connection (the Runtime holds it
+// and passes it on across reloads). docs/metrics.md lists every metric.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "verify/pipeline/message_session.hpp"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+class Counter;
+class Histogram;
+class Gauge;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace enma::app {
+
+class Metrics {
+public:
+    // Metrics - serving /metrics on `listen` ("HOST:PORT"); throws StartupError if it
+    // cannot listen there.
+    explicit Metrics(const std::string& listen);
+    ~Metrics();
+    Metrics(const Metrics&) = delete;
+    Metrics& operator=(const Metrics&) = delete;
+
+    // message - one verified message: its results, DNS work and end-of-message time.
+    void message(const pipeline::Verdict& verdict);
+    // connection_opened / connection_closed - the MTA connections gauge.
+    void connection_opened();
+    void connection_closed();
+
+private:
+    std::shared_ptr<prometheus::Registry> m_registry;
+    std::unique_ptr<prometheus::Exposer> m_exposer;
+    prometheus::Family<prometheus::Counter>* m_results = nullptr;
+    prometheus::Family<prometheus::Counter>* m_dnssec = nullptr;
+    prometheus::Counter* m_messages = nullptr;
+    prometheus::Counter* m_queries = nullptr;
+    prometheus::Counter* m_refused = nullptr;
+    prometheus::Counter* m_failures = nullptr;
+    prometheus::Counter* m_deadlines = nullptr;
+    prometheus::Histogram* m_eom = nullptr;
+    prometheus::Gauge* m_connections = nullptr;
+};
+
+}  // namespace enma::app
