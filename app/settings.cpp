@@ -86,6 +86,7 @@ pipeline::AuthSettings auth_settings(const conf::Config& config, const std::stri
         config.m_authresult.m_identifier.empty() ? host_name : config.m_authresult.m_identifier;
     settings.m_receiver = host_name;
     settings.m_spf = config.m_spf.m_auth;
+    settings.m_spf_prefetch = config.m_spf.m_prefetch;
     settings.m_sidf = config.m_sidf.m_auth;
     settings.m_dkim = config.m_dkim.m_auth;
     settings.m_adsp = config.m_dkimadsp.m_auth;

@@ -141,7 +141,7 @@ int run(const app::SidfqueryOptions& options, const conf::Config& config) {
         return kExitUsage;
     }
     const Context context{options,
-                          {app::local_host_name(), !options.m_verbose},
+                          {app::local_host_name(), !options.m_verbose && config.m_spf.m_prefetch},
                           static_cast<std::size_t>(config.m_resolver.m_max_queries_per_message),
                           app::VerboseLog(options.m_verbose ? &std::cerr : nullptr)};
     const bool all_resolved =

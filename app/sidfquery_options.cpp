@@ -63,6 +63,19 @@ Target make_target(const std::string& text, AddressFamily family) {
     return Target{text, std::nullopt};
 }
 
+// envelope_sender - a MAIL FROM value that is no RFC 5322 mailbox but that SPF must still
+// evaluate as the milter gets it from an MTA (`@example.net`, `foo@[1.2.3.5]`, `a b@x`,
+// `a@x.`, `a@A...x`): one '@', optional <>, no list. check_host() then gives what RFC 7208
+// section 4.3 says (postmaster for an empty local-part, none for a malformed domain).
+std::optional<std::string> envelope_sender(std::string_view text) {
+    if (text.size() >= 2 && text.front() == '<' && text.back() == '>')
+        text = text.substr(1, text.size() - 2);
+    const bool one_at = std::count(text.begin(), text.end(), '@') == 1;
+    if (!one_at || text.find_first_of(",<>\r\n") != std::string_view::npos)
+        return std::nullopt;
+    return std::string(text);
+}
+
 // set_address - ADDRESS: a mailbox, or "<>" (the null reverse-path, SPF and mfrom only).
 void set_address(const std::string& text, SidfqueryOptions& options) {
     options.m_address = text;
@@ -73,13 +86,17 @@ void set_address(const std::string& text, SidfqueryOptions& options) {
             throw UsageError("ADDRESS <> (the null reverse-path) needs --helo NAME");
         return;
     }
-    const auto mailbox = sidf::parse_single_mailbox(text);
-    if (!mailbox)
+    if (const auto mailbox = sidf::parse_single_mailbox(text)) {
+        options.m_mailbox = mailbox->to_string();
+        options.m_domain = mailbox->m_domain;
+    } else if (auto path = envelope_sender(text); path && options.m_mode != QueryMode::sidf_pra) {
+        options.m_mailbox = std::move(*path);
+        options.m_domain = options.m_mailbox.substr(options.m_mailbox.rfind('@') + 1);
+    } else {
         throw UsageError("ADDRESS " + quoted(text) + " is not a mailbox (local-part@domain)");
-    options.m_mailbox = mailbox->to_string();
-    options.m_domain = mailbox->m_domain;
+    }
     if (options.m_helo.empty())
-        options.m_helo = mailbox->m_domain;  // what ENMA's sidfquery does
+        options.m_helo = options.m_domain;  // what ENMA's sidfquery does
 }
 
 void set_operands(const std::vector<std::string>& operands, SidfqueryOptions& options) {

@@ -128,6 +128,7 @@ struct CommonConfig {
 struct SpfConfig {
     bool m_auth = false;
     bool m_explog = false;
+    bool m_prefetch = true;  // speculative parallel lookups; the result is the same
 };
 
 struct SidfConfig {

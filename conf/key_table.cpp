@@ -262,6 +262,10 @@ void add_method_keys(std::vector<KeySpec>& t) {
     t.push_back(bool_key("spf.auth", "true", "Verify SPF (RFC 7208).", FIELD(m_spf.m_auth)));
     t.push_back(bool_key("spf.explog", "true", "Log the explanation (exp=) of SPF failures.",
                          FIELD(m_spf.m_explog)));
+    t.push_back(bool_key("spf.prefetch", "true",
+                         "Look up the names an SPF record may need in parallel, before the "
+                         "evaluation asks (the result is the same either way).",
+                         FIELD(m_spf.m_prefetch)));
     t.push_back(
         bool_key("sidf.auth", "true", "Verify Sender ID (RFC 4406, PRA).", FIELD(m_sidf.m_auth)));
     t.push_back(bool_key("sidf.explog", "true", "Log the explanation of Sender ID failures.",

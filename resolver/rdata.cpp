@@ -76,7 +76,53 @@ std::optional<RecordData> parse_text(std::span<const std::uint8_t> rdata) {
     return RecordData{std::move(joined)};
 }
 
+// skip_name - past a possibly compressed name in a message; false if it runs off the end.
+bool skip_name(std::span<const std::uint8_t> message, std::size_t& offset) {
+    while (offset < message.size()) {
+        const std::uint8_t length = message[offset];
+        if ((length & 0xC0) == 0xC0) {
+            offset += 2;
+            return offset <= message.size();
+        }
+        offset += 1 + length;
+        if (length == 0)
+            return true;
+    }
+    return false;
+}
+
+std::uint16_t read_u16(std::span<const std::uint8_t> message, std::size_t offset) {
+    return static_cast<std::uint16_t>(message[offset] << 8 | message[offset + 1]);
+}
+
 }  // namespace
+
+std::optional<std::vector<RecordData>> parse_answer_text(RrType type,
+                                                         std::span<const std::uint8_t> message) {
+    constexpr std::size_t kHeader = 12;
+    constexpr std::size_t kFixed = 10;  // TYPE, CLASS, TTL, RDLENGTH
+    if (message.size() < kHeader || (message[3] & 0x0F) != 0)
+        return std::nullopt;
+    std::size_t offset = kHeader;
+    for (auto questions = read_u16(message, 4); questions > 0; --questions)
+        if (!skip_name(message, offset) || (offset += 4) > message.size())
+            return std::nullopt;
+    std::vector<RecordData> records;
+    for (auto answers = read_u16(message, 6); answers > 0; --answers) {
+        if (!skip_name(message, offset) || offset + kFixed > message.size())
+            return std::nullopt;
+        const auto rr_type = read_u16(message, offset);
+        const std::size_t length = read_u16(message, offset + 8);
+        offset += kFixed;
+        if (length > message.size() - offset)
+            return std::nullopt;
+        if (rr_type == static_cast<std::uint16_t>(type) && length > 0)
+            if (auto record = parse_rdata(type, message.subspan(offset, length)))
+                records.push_back(std::move(*record));
+        offset += length;
+    }
+    return records;
+}
 
 std::optional<std::string> parse_wire_name(std::span<const std::uint8_t> data,
                                            std::size_t& offset) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "resolver/answer.hpp"
 
@@ -23,6 +24,14 @@ namespace enma::resolver {
 // A/AAAA: the address; MX: preference and exchange; NS/CNAME/PTR: the name;
 // TXT/SPF: the character-strings joined without separators (at least one string).
 std::optional<RecordData> parse_rdata(RrType type, std::span<const std::uint8_t> rdata);
+
+// parse_answer_text - the TXT/SPF records of `type` in the answer section of a whole DNS
+// message (libunbound's ub_result::answer_packet), each decoded by parse_rdata. Records
+// that are malformed or have no character-string at all are left out (RFC 7208 section 3.3
+// ignores a TXT record without strings). nullopt if the message itself is malformed or its
+// RCODE is not NOERROR. Only for text types: their RDATA holds no (compressible) names.
+std::optional<std::vector<RecordData>> parse_answer_text(RrType type,
+                                                         std::span<const std::uint8_t> message);
 
 // parse_wire_name - an uncompressed name starting at `offset`; on success `offset` moves past
 // it. nullopt if it runs past the end, uses compression or exceeds 255 octets.

@@ -77,6 +77,22 @@ bool is_loopback(const std::string& server) {
 
 // needs_local_servers - unbound refuses to query 127.0.0.1 / ::1 unless told otherwise;
 // allow it only when the operator named such a server (or resolv.conf may, e.g. systemd's).
+// Reverse and special-use zones libunbound answers itself (NXDOMAIN) unless told not to: the
+// AS112 / RFC 6303 zones that unblock-lan-zones leaves blocked, RFC 5737 and RFC 3849
+// documentation space, and the RFC 6761 / RFC 8375 names a site may serve internally.
+// localhost, onion and invalid stay local: no server may answer for them.
+constexpr std::array<const char*, 10> kForwardedDefaultZones{
+    "0.in-addr.arpa.",
+    "254.169.in-addr.arpa.",
+    "2.0.192.in-addr.arpa.",
+    "100.51.198.in-addr.arpa.",
+    "113.0.203.in-addr.arpa.",
+    "255.255.255.255.in-addr.arpa.",
+    "8.b.d.0.1.0.0.2.ip6.arpa.",
+    "home.arpa.",
+    "test.",
+    "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa."};
+
 bool needs_local_servers(const ResolverOptions& options) {
     if (options.m_mode == ResolverOptions::Mode::system)
         return true;
@@ -88,6 +104,26 @@ bool needs_local_servers(const ResolverOptions& options) {
             if (is_loopback(server))
                 return true;
     return false;
+}
+
+// recover_text - libunbound copies each RDATA with a helper that refuses 0 bytes, so a TXT
+// RRset holding one record without character-strings (illegal, but published: the openspf
+// case null-text) comes back as SERVFAIL with the server's NOERROR message intact. RFC 7208
+// section 3.3 wants that record ignored and the others used: decode the message ourselves.
+bool recover_text(const ub_result& result, RrType type, Answer& answer) {
+    if ((type != RrType::txt && type != RrType::spf) || !result.answer_packet ||
+        result.answer_len <= 0)
+        return false;
+    const std::span message(static_cast<const std::uint8_t*>(result.answer_packet),
+                            static_cast<std::size_t>(result.answer_len));
+    auto records = parse_answer_text(type, message);
+    if (!records)
+        return false;
+    answer.m_status = records->empty() ? DnsStatus::nodata : DnsStatus::noerror;
+    answer.m_records = std::move(*records);
+    answer.m_ttl = 0;  // unknown here; 0 keeps it out of enma's cache
+    answer.m_canonical_name = without_trailing_dot(result.qname);
+    return true;
 }
 
 }  // namespace
@@ -102,6 +138,8 @@ Answer map_ub_result(const ub_result& result, RrType type, bool validating) {
         return answer;
     }
     answer.m_status = status_of(result);
+    if (answer.m_status == DnsStatus::servfail && recover_text(result, type, answer))
+        return answer;
     answer.m_ttl = result.ttl > 0 ? static_cast<std::uint32_t>(result.ttl) : 0;
     answer.m_canonical_name =
         without_trailing_dot(result.canonname ? result.canonname : result.qname);
@@ -214,6 +252,8 @@ void UnboundResolver::configure(const ResolverOptions& options) {
 void UnboundResolver::configure_servers(const ResolverOptions& options) {
     if (needs_local_servers(options))
         set_option("do-not-query-localhost:", "no");
+    if (options.m_mode != ResolverOptions::Mode::recursive)
+        unblock_local_zones();
     if (options.m_mode == ResolverOptions::Mode::forward) {
         for (const auto& server : options.m_forwarders) {
             const auto text = ServerAddress::parse(server)->to_string();
@@ -229,6 +269,19 @@ void UnboundResolver::configure_servers(const ResolverOptions& options) {
             check(ub_ctx_set_stub(m_ctx, stub.m_zone.c_str(), text.c_str(), 0), "ub_ctx_set_stub",
                   stub.m_zone + " " + text);
         }
+    }
+}
+
+// unblock_local_zones - in the forwarding modes the upstream servers are the authority, also
+// for private reverse zones (10.in-addr.arpa, documentation prefixes...): ask them instead of
+// answering NXDOMAIN here. Recursive mode keeps the defaults, since on the Internet these zones
+// have no servers worth asking (RFC 6303). Unsigned there, so not validated (domain-insecure).
+void UnboundResolver::unblock_local_zones() {
+    set_option("unblock-lan-zones:", "yes");
+    set_option("insecure-lan-zones:", "yes");
+    for (const char* zone : kForwardedDefaultZones) {
+        set_option("local-zone:", std::string(zone) + " nodefault");
+        set_option("domain-insecure:", zone);
     }
 }
 

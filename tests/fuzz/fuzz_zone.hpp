@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "coro/scheduler.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 
 namespace enma::fuzz {
 

@@ -1,8 +1,9 @@
 // rdata_fuzz.cpp - libFuzzer harness for the RDATA decoder (resolver/rdata.hpp).
 //
 // Input: one byte choosing the record type, then the RDATA bytes. Every type is also run on
-// the same bytes, and parse_wire_name from every offset, so no input byte goes untried.
-// The decoder must never read out of bounds, crash or throw; results are sanity-checked.
+// the same bytes, parse_answer_text on them as a whole message, and parse_wire_name from every
+// offset, so no input byte goes untried. The decoder must never read out of bounds, crash or
+// throw; results are sanity-checked.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -35,6 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_text_size(enma::resolver::parse_rdata(chosen, rdata), rdata.size());
     for (const auto type : kTypes)
         (void)enma::resolver::parse_rdata(type, rdata);
+    // The same bytes as a whole DNS message (libunbound's answer_packet).
+    (void)enma::resolver::parse_answer_text(RrType::txt, rdata);
     for (std::size_t offset = 0; offset < rdata.size(); ++offset) {
         std::size_t position = offset;
         const auto name = enma::resolver::parse_wire_name(rdata, position);

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "resolver/resolver.hpp"
-#include "resolver/zone_parser.hpp"
+#include "tests/support/zone_parser.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/adsp/adsp_check.hpp"
 
 using namespace std::chrono_literals;

@@ -10,7 +10,7 @@
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 #include "resolver/caching_resolver.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 
 using namespace std::chrono_literals;
 using enma::coro::CancelSource;

@@ -14,7 +14,7 @@
 
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/dkim/public_key.hpp"
 #include "verify/dkim/verify_message.hpp"
 

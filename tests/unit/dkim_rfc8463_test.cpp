@@ -10,7 +10,7 @@
 
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/dkim/dkim_verifier.hpp"
 #include "verify/dkim/verify_message.hpp"
 #include "verify/message/header_field.hpp"

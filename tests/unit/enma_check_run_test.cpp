@@ -12,7 +12,7 @@
 #include "app/enma_check_report.hpp"
 #include "app/enma_check_run.hpp"
 #include "coro/scheduler.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 
 using enma::app::connection_info;
 using enma::app::drive_session;

@@ -8,7 +8,7 @@
 
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/authres/auth_results.hpp"
 #include "verify/iprev/iprev_authres.hpp"
 #include "verify/iprev/iprev_check.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "coro/scheduler.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/pipeline/message_session.hpp"
 
 namespace enma::testing {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "coro/scheduler.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "tests/unit/message_session_fixture.hpp"
 #include "verify/pipeline/message_session.hpp"
 

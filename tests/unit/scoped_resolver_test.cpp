@@ -9,7 +9,7 @@
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 #include "resolver/scoped_resolver.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 
 using namespace std::chrono_literals;
 using enma::coro::CancelSource;

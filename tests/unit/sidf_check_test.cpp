@@ -3,7 +3,7 @@
 
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/sidf/sidf_check.hpp"
 
 using enma::coro::Scheduler;

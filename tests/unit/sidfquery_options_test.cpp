@@ -165,3 +165,22 @@ TEST_CASE("mode names for the verbose output") {
     CHECK(enma::app::to_string(QueryMode::sidf_mfrom) == "sidf/mfrom");
     CHECK(enma::app::to_string(QueryMode::sidf_pra) == "sidf/pra");
 }
+
+// The openspf cases (rfc7208-tests.yml) that found these: "emptylabel" a@A...example.com,
+// "toolonglabel"'s neighbours, "nolocalpart" @example.net, "domain-literal" foo@[1.2.3.5],
+// "trailing-dot-*" a@example.com., "macro-mania-in-domain"'s "Macro Error@e8.example.com".
+// sidfquery hands them to check_host() as the milter does (RFC 7208 section 4.3 decides).
+TEST_CASE("envelope senders that are no mailbox still reach SPF") {
+    for (const char* text : {"a@A...example.com", "@example.net", "foo@[1.2.3.5]", "a@example.com.",
+                             "Macro Error@e8.example.com"}) {
+        INFO(text);
+        const auto options = parse({"--helo", "h.example", text, "192.0.2.1"});
+        CHECK(options.m_mailbox == text);
+        CHECK(options.m_address == text);
+    }
+    CHECK(parse({"<@example.net>", "192.0.2.1"}).m_mailbox == "@example.net");
+    CHECK(parse({"@example.net", "192.0.2.1"}).m_helo == "example.net");
+    CHECK(parse({"-m", "foo@[1.2.3.5]", "192.0.2.1"}).m_mailbox == "foo@[1.2.3.5]");
+    CHECK(error_of({"-p", "@example.net", "192.0.2.1"}) ==
+          "ADDRESS \"@example.net\" is not a mailbox (local-part@domain)");
+}

@@ -10,7 +10,7 @@
 #include "coro/sync_wait.hpp"
 #include "resolver/query_budget.hpp"
 #include "resolver/scoped_resolver.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/spf/spf_check_host.hpp"
 
 using namespace std::chrono_literals;

@@ -7,7 +7,7 @@
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 #include "coro/when_all.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/spf/spf_dns.hpp"
 
 using namespace std::chrono_literals;

@@ -121,3 +121,36 @@ TEST_CASE("bogus withholds the data as SERVFAIL and keeps why_bogus") {
     result.rcode = 0;
     CHECK(map_ub_result(result, RrType::a, false).m_security == Security::unchecked);
 }
+
+// The openspf case null-text (rfc7208-tests.yml, spec 3.3) over real DNS: libunbound reports
+// SERVFAIL for a TXT RRset with a record of no character-strings, though the server's message
+// is NOERROR. The record is ignored and the other one used.
+TEST_CASE("null-text: a TXT record without strings is ignored, not a SERVFAIL") {
+    FakeResult fake;
+    // A NOERROR reply for null.example. TXT: "v=spf1 " "-all", then a record with RDLENGTH 0.
+    std::string message("\x12\x34\x85\x80\x00\x01\x00\x02\x00\x00\x00\x00", 12);
+    message += std::string(
+        "\x04null\x07"
+        "example\x00\x00\x10\x00\x01",
+        18);
+    message += std::string("\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x0d", 12);
+    message += std::string("\x07v=spf1 \x04-all", 13);
+    message += std::string("\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x00", 12);
+    auto& result = fake.get();
+    result.rcode = 2;
+    result.answer_packet = message.data();
+    result.answer_len = static_cast<int>(message.size());
+    auto answer = map_ub_result(result, RrType::txt, false);
+    CHECK(answer.m_status == DnsStatus::noerror);
+    CHECK(answer.texts() == std::vector<std::string>{"v=spf1 -all"});
+    // Other types, and a real SERVFAIL, stay SERVFAIL.
+    CHECK(map_ub_result(result, RrType::a, false).m_status == DnsStatus::servfail);
+    message[3] = '\x82';
+    CHECK(map_ub_result(result, RrType::txt, false).m_status == DnsStatus::servfail);
+    // Only the empty record: the name has no TXT data at all.
+    message[3] = '\x80';
+    message[7] = '\x01';
+    message.erase(12 + 18, 12 + 13);
+    result.answer_len = static_cast<int>(message.size());
+    CHECK(map_ub_result(result, RrType::txt, false).m_status == DnsStatus::nodata);
+}

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "resolver/zone_parser.hpp"
+#include "tests/support/zone_parser.hpp"
 
 using enma::resolver::IpAddress;
 using enma::resolver::kZoneDefaultTtl;

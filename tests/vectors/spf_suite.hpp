@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "coro/scheduler.hpp"
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 #include "verify/spf/spf_check_host.hpp"
 
 namespace enma::test {

@@ -1,10 +1,10 @@
 // zone_resolver.cpp - ZoneResolver: records in maps, faults and delays on the scheduler's clock.
-#include "resolver/zone_resolver.hpp"
+#include "tests/support/zone_resolver.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "resolver/zone_parser.hpp"
+#include "tests/support/zone_parser.hpp"
 
 namespace enma::resolver {
 

@@ -4,7 +4,7 @@
 // with escapes already decoded; the parser knows owners, TTLs, classes, types and rdata.
 // Escaped dots inside labels (\.) are decoded like any other escape and so become label
 // separators: test data does not need them, and the resolver's names are dotted strings.
-#include "resolver/zone_parser.hpp"
+#include "tests/support/zone_parser.hpp"
 
 #include <algorithm>
 #include <array>
