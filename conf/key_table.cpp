@@ -287,8 +287,10 @@ void add_method_keys(std::vector<KeySpec>& t) {
     t.push_back(bool_key("arc.auth", "false",
                          "Verify ARC sets (RFC 8617). Not implemented yet: true is refused.",
                          FIELD(m_arc.m_auth)));
-    t.push_back(bool_key("iprev.auth", "false", "Check the client's reverse DNS (RFC 8601 iprev): PTR, then its names forward.",
-                         FIELD(m_iprev.m_auth)));
+    t.push_back(
+        bool_key("iprev.auth", "false",
+                 "Check the client's reverse DNS (RFC 8601 iprev): PTR, then its names forward.",
+                 FIELD(m_iprev.m_auth)));
 }
 
 // parse_reply - "CODE X.Y.Z text" for a reply of `klass` (4 or 5), as smfi_setreply takes it.

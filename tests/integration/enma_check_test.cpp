@@ -85,7 +85,9 @@ const std::string kBadClient = "--ip 198.18.3.99 --helo mail.check.example";
 const std::string kSender = " --mail-from '<user@check.example>' ";
 
 std::string spf_pass() {
-    return std::string("spf=pass (DNSSEC insecure) smtp.mailfrom=user@check.example smtp.helo=mail.check.example;") +
+    return std::string(
+               "spf=pass (DNSSEC insecure) smtp.mailfrom=user@check.example "
+               "smtp.helo=mail.check.example;") +
            kCrlf + "sender-id=pass (DNSSEC insecure) header.From=user@check.example;" + kCrlf;
 }
 
@@ -93,7 +95,8 @@ std::string spf_fail() {
     const std::string reason = "reason=\"matched -all in the record of check.example\"";
     return "spf=fail (DNSSEC insecure) " + reason +
            " smtp.mailfrom=user@check.example smtp.helo=mail.check.example;" + kCrlf +
-           "sender-id=fail (DNSSEC insecure) " + reason + " header.From=user@check.example;" + kCrlf;
+           "sender-id=fail (DNSSEC insecure) " + reason + " header.From=user@check.example;" +
+           kCrlf;
 }
 
 }  // namespace
@@ -128,7 +131,8 @@ TEST_CASE("ADSP (dkimadsp.auth): the author signature passes, an unsigned messag
               .m_out.ends_with(";\n\tdkim-adsp=pass header.from=user@check.example\n"));
     CHECK(f.check(adsp + f.m_plain).m_out ==
           "Authentication-Results: mx.test;\n\t"
-          "spf=pass (DNSSEC insecure) smtp.mailfrom=user@check.example smtp.helo=mail.check.example;\n\t"
+          "spf=pass (DNSSEC insecure) smtp.mailfrom=user@check.example "
+          "smtp.helo=mail.check.example;\n\t"
           "sender-id=pass (DNSSEC insecure) header.From=user@check.example;\n\tdkim=none;\n\t"
           "dkim-adsp=fail (DNSSEC insecure) reason=\"no valid author domain signature; dkim=all\""
           " header.from=user@check.example\n");

@@ -273,7 +273,8 @@ TEST_CASE("the Authentication-Results header of two OpenDKIM signatures and SPF"
     };
     CHECK(result.m_out ==
           "Authentication-Results: mx.test;\n\t"
-          "spf=pass (DNSSEC insecure) smtp.mailfrom=mixed@interop.example smtp.helo=mail.interop.example;\n\t"
+          "spf=pass (DNSSEC insecure) smtp.mailfrom=mixed@interop.example "
+          "smtp.helo=mail.interop.example;\n\t"
           "sender-id=pass (DNSSEC insecure) header.From=mixed@interop.example;\n\t"
           "dkim=pass (256-bit key; DNSSEC insecure) header.d=interop.example"
           " header.i=@interop.example header.s=ed25519 header.a=ed25519-sha256 header.b=" +

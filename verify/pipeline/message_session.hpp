@@ -65,8 +65,8 @@ struct Verdict {
     Action m_action = Action::none;       // what the MTA is to do with the message
     SmtpReply m_reply;                    // its reply, for reject and tempfail
     bool m_headers_truncated = false;     // the header passed the kept-header bound
-    std::string m_spf_explanation;   // exp= text of an SPF fail, if spf.explog (for the log)
-    std::string m_sidf_explanation;  // the same for Sender ID, if sidf.explog
+    std::string m_spf_explanation;        // exp= text of an SPF fail, if spf.explog (for the log)
+    std::string m_sidf_explanation;       // the same for Sender ID, if sidf.explog
 };
 
 class MessageSession {
