@@ -172,8 +172,10 @@ void setup_logging(const conf::Config& config, bool foreground, bool verbose) {
     spdlog::set_default_logger(std::move(logger));
 }
 
+// emit - a shared_ptr copy, not default_logger_raw(): a SIGHUP or SIGUSR1 replaces the
+// default logger while other threads log, and the one they hold must outlive their call.
 void emit(spdlog::level::level_enum level, const LogRecord& record) {
-    auto logger = spdlog::default_logger_raw();
+    const auto logger = spdlog::default_logger();
     if (!logger->should_log(level))
         return;
     logger->log(level, logger->name() == "json" ? record.json_fields() : record.text());

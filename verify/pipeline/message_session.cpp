@@ -90,12 +90,12 @@ void MessageSession::mail_from(std::string_view address) {
     m_mail_from = trim(address);
     if (m_mail_from.size() >= 2 && m_mail_from.front() == '<' && m_mail_from.back() == '>')
         m_mail_from = m_mail_from.substr(1, m_mail_from.size() - 2);
-    std::vector<coro::Task<void>> tasks;
+    // Each task is spawned at once (start(Task)), so that an abort right after finds it
+    // counted by the scheduler.
     if (m_settings->m_iprev)  // the client's name does not depend on the message
-        tasks.push_back(run_iprev(m_state, m_connection.m_ip));
+        m_state->m_group->start(run_iprev(m_state, m_connection.m_ip));
     if (m_settings->m_spf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated))
-        tasks.push_back(run_spf(m_state, spf_input(), m_settings->m_spf_prefetch));
-    m_state->m_group->start(std::move(tasks));
+        m_state->m_group->start(run_spf(m_state, spf_input(), m_settings->m_spf_prefetch));
 }
 
 spf::SpfInput MessageSession::spf_input() const {
