@@ -3,9 +3,10 @@
 
 #include <syslog.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <utility>
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -154,10 +155,15 @@ std::string LogRecord::json_fields() const {
 }
 
 // g_logger - the logger (the one global DESIGN.md allows), held here as well as in spdlog's
-// registry: emit() takes its copy from this atomic, and setup_logging() drops the replaced
+// registry: emit() copies it under the mutex, and setup_logging() drops the replaced
 // logger's last reference in this (instrumented) code rather than inside libspdlog, so a
-// reload under load is race-free and visibly so to ThreadSanitizer.
-std::atomic<std::shared_ptr<spdlog::logger>> g_logger;
+// reload under load is race-free and visibly so to ThreadSanitizer. (A mutex, not
+// std::atomic<shared_ptr>: libstdc++ 12's lock bit in the pointer is opaque to TSan.)
+struct LoggerSlot {
+    std::mutex m_mutex;
+    std::shared_ptr<spdlog::logger> m_logger;
+};
+LoggerSlot g_logger;
 
 void setup_logging(const conf::Config& config, bool foreground, bool verbose) {
     const bool json = config.m_log.m_format == conf::LogFormat::json;
@@ -177,7 +183,11 @@ void setup_logging(const conf::Config& config, bool foreground, bool verbose) {
     // syslog.logmask: the C library drops what is less severe before it reaches syslogd.
     setlogmask(LOG_UPTO(conf::syslog_priority_value(config.m_syslog.m_logmask)));
     // Replacing the logger closes the old log file: this is also how SIGUSR1 reopens it.
-    auto previous = g_logger.exchange(logger);
+    std::shared_ptr<spdlog::logger> previous;
+    {
+        std::lock_guard lock(g_logger.m_mutex);
+        previous = std::exchange(g_logger.m_logger, logger);
+    }
     spdlog::set_default_logger(std::move(logger));
     previous.reset();  // the registry's reference is gone: the last one is dropped here
 }
@@ -185,7 +195,11 @@ void setup_logging(const conf::Config& config, bool foreground, bool verbose) {
 // emit - a shared_ptr copy, not default_logger_raw(): a SIGHUP or SIGUSR1 replaces the
 // logger while other threads log, and the one they hold must outlive their call.
 void emit(spdlog::level::level_enum level, const LogRecord& record) {
-    auto logger = g_logger.load();
+    std::shared_ptr<spdlog::logger> logger;
+    {
+        std::lock_guard lock(g_logger.m_mutex);
+        logger = g_logger.m_logger;
+    }
     if (!logger)  // before setup_logging(): spdlog's own console logger
         logger = spdlog::default_logger();
     if (!logger->should_log(level))
