@@ -129,15 +129,18 @@ void append_resinfo(Folder& folder, const AuthResult& result) {
 
 // quote_value - RFC 2045 value: a token as is, anything else as a quoted-string (the
 // authserv-id is one: unlike a property, it may not be a bare local-part@domain).
-std::string quote_value(std::string_view value) {
+// With `bound_quoted` the quoted form stays within kMaxValue as well (escapes would double
+// it); the authserv-id goes without, so that it reads back as the very id enma compares
+// forgeries with (config refuses '"' in it; the host name needs no escapes).
+std::string quote_value(std::string_view value, bool bound_quoted = true) {
     if (value.size() > kMaxValue)
         value = value.substr(0, kMaxValue);
     if (is_token(value))
         return std::string(value);
     std::string out = "\"";
     for (unsigned char c : value) {
-        if (out.size() >= kMaxValue)
-            break;  // escapes must not double the length: the quoted form stays bounded too
+        if (bound_quoted && out.size() >= kMaxValue)
+            break;
         if (c == '"' || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
@@ -177,7 +180,7 @@ std::string sanitize_comment(std::string_view text) {
 
 std::string render_auth_results(std::string_view authserv_id,
                                 const std::vector<AuthResult>& results, std::string_view fold) {
-    std::string out = quote_value(authserv_id);
+    std::string out = quote_value(authserv_id, false);
     if (results.empty())
         return out + "; none";
     Folder folder(out, fold);

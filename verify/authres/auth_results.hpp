@@ -7,7 +7,8 @@
 // a parser of the header sees exactly the properties we meant.
 //
 // Line length (RFC 5322 2.1.1): echoed values, reasons and comments are cut to 512 octets
-// (their quoted form included), and with a fold string that breaks the line the renderer also
+// (their quoted form included; the authserv-id's quoted form may be longer, so that it reads
+// back unchanged), and with a fold string that breaks the line the renderer also
 // folds inside a resinfo, between its tokens, before one that would take the line past 200
 // octets (not RFC 5322's 78: ordinary resinfos keep their one-line form). A token is never split,
 // so no line exceeds 998 octets whatever the input.
