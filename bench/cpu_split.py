@@ -56,7 +56,7 @@ TRANSPARENT_LIBRARIES = ("[kernel.kallsyms]", "libc.so", "libstdc++.so", "libgcc
 LIBMILTER_NAMES = {"dec_argv", "fix_stm", "freehostent", "myisenhsc", "nonblocking", "send2",
                    "sendreply", "__wrap_read", "__wrap_accept", "__wrap_sigwait"}
 LIBMILTER_PREFIXES = ("mi_", "smfi_", "st_", "sm_", "milter_")
-# enma::app's logging: the log record, its JSON (nlohmann, used by app/logging.cpp only).
+# enma::app's logging: the log record, its JSON (nlohmann, used by app/common/logging.cpp only).
 LOGGING_APP = re.compile(r"^enma::app::(LogRecord|emit|bounded|setup_logging|"
                          r"MilterConnection::log_message)")
 NAMESPACES = {

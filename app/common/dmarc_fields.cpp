@@ -1,5 +1,5 @@
 // dmarc_fields.cpp - DMARC's part of the message log record.
-#include "app/dmarc_fields.hpp"
+#include "app/common/dmarc_fields.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -3,7 +3,7 @@
 // the spf and dkimN results with their d= and s=).
 #pragma once
 
-#include "app/logging.hpp"
+#include "app/common/logging.hpp"
 #include "verify/pipeline/dmarc_step.hpp"
 
 namespace enma::app {

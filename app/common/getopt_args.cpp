@@ -1,5 +1,5 @@
 // getopt_args.cpp - getopt_long over a vector of strings, with the tools' one wording.
-#include "app/getopt_args.hpp"
+#include "app/common/getopt_args.hpp"
 
 namespace enma::app {
 

@@ -1,5 +1,5 @@
 // logging.cpp - LogRecord rendering and spdlog sinks (stderr, syslog, file).
-#include "app/logging.hpp"
+#include "app/common/logging.hpp"
 
 #include <syslog.h>
 

@@ -1,5 +1,5 @@
 // metrics.cpp - prometheus-cpp families, registered once, incremented per message.
-#include "app/metrics.hpp"
+#include "app/common/metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
@@ -7,7 +7,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "app/daemon.hpp"
+#include "app/common/startup_error.hpp"
 
 namespace enma::app {
 

@@ -1,9 +1,9 @@
 // runtime.cpp - building a Runtime from a Config.
-#include "app/runtime.hpp"
+#include "app/common/runtime.hpp"
 
 #include <sstream>
 
-#include "app/settings.hpp"
+#include "app/common/settings.hpp"
 #include "conf/config_render.hpp"
 #include "coro/sync_wait.hpp"
 #include "resolver/caching_resolver.hpp"

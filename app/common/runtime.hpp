@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "app/metrics.hpp"
+#include "app/common/metrics.hpp"
 #include "conf/config.hpp"
 #include "coro/scheduler.hpp"
 #include "resolver/ip_address.hpp"

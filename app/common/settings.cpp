@@ -1,5 +1,5 @@
 // settings.cpp - Config to ResolverOptions and AuthSettings.
-#include "app/settings.hpp"
+#include "app/common/settings.hpp"
 
 #include <unistd.h>
 

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "app/enma_check_options.hpp"
-#include "app/enma_check_report.hpp"
-#include "app/enma_check_run.hpp"
-#include "app/getopt_args.hpp"
-#include "app/message_reader.hpp"
-#include "app/version.hpp"
+#include "app/common/getopt_args.hpp"
+#include "app/common/version.hpp"
+#include "app/enma-check/enma_check_options.hpp"
+#include "app/enma-check/enma_check_report.hpp"
+#include "app/enma-check/enma_check_run.hpp"
+#include "app/enma-check/message_reader.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 

@@ -1,7 +1,7 @@
 // enma_check_options.cpp - parsing enma-check's flags.
-#include "app/enma_check_options.hpp"
+#include "app/enma-check/enma_check_options.hpp"
 
-#include "app/getopt_args.hpp"
+#include "app/common/getopt_args.hpp"
 
 namespace enma::app {
 

@@ -1,7 +1,7 @@
 // enma_check_report.cpp - the header line and the JSON object of enma-check.
-#include "app/enma_check_report.hpp"
+#include "app/enma-check/enma_check_report.hpp"
 
-#include "app/dmarc_fields.hpp"
+#include "app/common/dmarc_fields.hpp"
 #include "verify/authres/auth_results.hpp"
 
 namespace enma::app {

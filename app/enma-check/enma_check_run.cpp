@@ -1,9 +1,9 @@
 // enma_check_run.cpp - driving MessageSession for enma-check.
-#include "app/enma_check_run.hpp"
+#include "app/enma-check/enma_check_run.hpp"
 
 #include <memory>
 
-#include "app/runtime.hpp"
+#include "app/common/runtime.hpp"
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 

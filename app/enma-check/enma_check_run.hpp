@@ -1,6 +1,6 @@
 // enma_check_run.hpp - one message through MessageSession, driven as the milter drives it.
 //
-// drive_session() is the SMTP order of app/milter_connection.cpp without libmilter:
+// drive_session() is the SMTP order of app/enma/milter_connection.cpp without libmilter:
 // mail_from, each header (name and raw value), end_of_headers, the body in milter-sized
 // chunks, end_of_message. run_check() builds what the daemon builds for a connection (the
 // Runtime: AuthSettings and the UnboundResolver from the same Config) on its own Scheduler
@@ -9,8 +9,8 @@
 
 #include <string_view>
 
-#include "app/enma_check_options.hpp"
-#include "app/message_reader.hpp"
+#include "app/enma-check/enma_check_options.hpp"
+#include "app/enma-check/message_reader.hpp"
 #include "conf/config.hpp"
 #include "verify/pipeline/message_session.hpp"
 

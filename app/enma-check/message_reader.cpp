@@ -1,5 +1,5 @@
 // message_reader.cpp - cutting a message into milter header and body events.
-#include "app/message_reader.hpp"
+#include "app/enma-check/message_reader.hpp"
 
 #include <iterator>
 #include <sstream>

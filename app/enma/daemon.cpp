@@ -1,5 +1,5 @@
 // daemon.cpp - detach, pid file, setuid, chdir.
-#include "app/daemon.hpp"
+#include "app/enma/daemon.hpp"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -4,14 +4,11 @@
 // start-up, never later).
 #pragma once
 
-#include <stdexcept>
 #include <string>
 
-namespace enma::app {
+#include "app/common/startup_error.hpp"
 
-struct StartupError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+namespace enma::app {
 
 // raise_descriptor_limit - the soft RLIMIT_NOFILE up to the hard one (libmilter holds a
 // descriptor and a thread per MTA connection; the usual soft limit of 1,024 would refuse

@@ -1,12 +1,12 @@
 // enma_options.cpp - getopt_long over the daemon's flags.
-#include "app/enma_options.hpp"
+#include "app/enma/enma_options.hpp"
 
 #include <unistd.h>
 
 #include <stdexcept>
 #include <vector>
 
-#include "app/getopt_args.hpp"
+#include "app/common/getopt_args.hpp"
 
 namespace enma::app {
 

@@ -39,8 +39,8 @@
 #include <atomic>
 #include <cerrno>
 
-#include "app/milter_read_ahead.hpp"
-#include "app/milter_write_batch.hpp"
+#include "app/enma/milter_read_ahead.hpp"
+#include "app/enma/milter_write_batch.hpp"
 
 extern "C" int __real_accept(int listener, sockaddr* address, socklen_t* length);
 extern "C" ssize_t __real_read(int fd, void* buffer, size_t size);

@@ -29,7 +29,7 @@ function(enma_check_libmilter_wraps archive)
   if(problems)
     list(JOIN problems "; " text)
     message(FATAL_ERROR "libmilter wraps: ${archive} ${text}. enma's --wrap= link options "
-      "(app/libmilter_tcp.cpp, app/libmilter_sigwait.cpp) were written for Debian's "
+      "(app/enma/libmilter_tcp.cpp, app/enma/libmilter_sigwait.cpp) were written for Debian's "
       "libmilter 8.17 and would silently miss this one's calls; see docs/mta-setup.md.")
   endif()
   message(STATUS "libmilter wraps: ${archive} calls accept/read/poll/close/writev/sigwait "

@@ -1,14 +1,14 @@
 // milter_bridge.cpp - the smfiDesc, its callbacks, and their translation to MilterConnection.
-#include "app/milter_bridge.hpp"
+#include "app/enma/milter_bridge.hpp"
 
 #include <libmilter/mfapi.h>
 
 #include <exception>
 #include <stdexcept>
 
-#include "app/daemon.hpp"
-#include "app/logging.hpp"
-#include "app/milter_connection.hpp"
+#include "app/common/logging.hpp"
+#include "app/enma/daemon.hpp"
+#include "app/enma/milter_connection.hpp"
 
 namespace enma::app {
 

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <string>
 
-#include "app/runtime.hpp"
+#include "app/common/runtime.hpp"
 #include "coro/scheduler.hpp"
 
 namespace enma::app {

@@ -1,14 +1,14 @@
 // milter_connection.cpp - the SMTP steps of one connection.
-#include "app/milter_connection.hpp"
+#include "app/enma/milter_connection.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <cstring>
 
-#include "app/dmarc_fields.hpp"
-#include "app/logging.hpp"
-#include "app/milter_write_batch.hpp"
+#include "app/common/dmarc_fields.hpp"
+#include "app/common/logging.hpp"
+#include "app/enma/milter_write_batch.hpp"
 #include "verify/authres/authserv_id.hpp"
 #include "verify/message/header_field.hpp"
 

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "app/runtime.hpp"
+#include "app/common/runtime.hpp"
 #include "coro/scheduler.hpp"
 #include "verify/pipeline/message_session.hpp"
 

@@ -1,5 +1,5 @@
 // milter_read_ahead.cpp - user-space read-ahead on libmilter's MTA connections.
-#include "app/milter_read_ahead.hpp"
+#include "app/enma/milter_read_ahead.hpp"
 
 #include <algorithm>
 #include <cstring>

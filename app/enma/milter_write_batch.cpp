@@ -1,5 +1,5 @@
 // milter_write_batch.cpp - a per-thread flag: the writes in progress are not the last ones.
-#include "app/milter_write_batch.hpp"
+#include "app/enma/milter_write_batch.hpp"
 
 namespace enma::app {
 namespace {

@@ -1,5 +1,5 @@
 // reload.cpp - comparing two configurations key by key through the key table.
-#include "app/reload.hpp"
+#include "app/enma/reload.hpp"
 
 #include <array>
 

@@ -1,12 +1,12 @@
 // self_check.cpp - the probes of `enma -t` and the words for what they find.
-#include "app/self_check.hpp"
+#include "app/enma/self_check.hpp"
 
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "app/settings.hpp"
+#include "app/common/settings.hpp"
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 #include "resolver/unbound_resolver.hpp"

@@ -1,5 +1,5 @@
 // signal_thread.cpp - the sigtimedwait() loop.
-#include "app/signal_thread.hpp"
+#include "app/enma/signal_thread.hpp"
 
 #include <csignal>
 #include <ctime>

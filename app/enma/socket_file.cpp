@@ -1,5 +1,5 @@
 // socket_file.cpp - stat, connect, chmod, chown and unlink of a unix milter socket.
-#include "app/socket_file.hpp"
+#include "app/enma/socket_file.hpp"
 
 #include <grp.h>
 #include <pwd.h>
@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "app/daemon.hpp"
+#include "app/enma/daemon.hpp"
 
 namespace enma::app {
 

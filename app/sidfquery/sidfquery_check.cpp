@@ -1,5 +1,5 @@
 // sidfquery_check.cpp - SPF and Sender ID inputs built from the command line.
-#include "app/sidfquery_check.hpp"
+#include "app/sidfquery/sidfquery_check.hpp"
 
 #include "verify/sidf/sidf_check.hpp"
 #include "verify/spf/spf_check_host.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/sidfquery_options.hpp"
+#include "app/sidfquery/sidfquery_options.hpp"
 #include "coro/task.hpp"
 #include "resolver/resolver.hpp"
 #include "verify/spf/spf_result.hpp"

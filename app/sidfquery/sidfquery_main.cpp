@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "app/getopt_args.hpp"
-#include "app/settings.hpp"
-#include "app/sidfquery_check.hpp"
-#include "app/sidfquery_options.hpp"
-#include "app/sidfquery_targets.hpp"
-#include "app/sidfquery_trace.hpp"
-#include "app/version.hpp"
+#include "app/common/getopt_args.hpp"
+#include "app/common/settings.hpp"
+#include "app/common/version.hpp"
+#include "app/sidfquery/sidfquery_check.hpp"
+#include "app/sidfquery/sidfquery_options.hpp"
+#include "app/sidfquery/sidfquery_targets.hpp"
+#include "app/sidfquery/sidfquery_trace.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 #include "coro/scheduler.hpp"

@@ -1,10 +1,10 @@
 // sidfquery_options.cpp - sidfquery's options through getopt_long, and the operand checks.
-#include "app/sidfquery_options.hpp"
+#include "app/sidfquery/sidfquery_options.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "app/getopt_args.hpp"
+#include "app/common/getopt_args.hpp"
 #include "resolver/resolver.hpp"
 #include "verify/sidf/pra.hpp"
 

@@ -1,5 +1,5 @@
 // sidfquery_targets.cpp - host name operands resolved to their A / AAAA addresses.
-#include "app/sidfquery_targets.hpp"
+#include "app/sidfquery/sidfquery_targets.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // sidfquery_trace.cpp - formatting of the -v lines.
-#include "app/sidfquery_trace.hpp"
+#include "app/sidfquery/sidfquery_trace.hpp"
 
 #include <cstdio>
 #include <variant>

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/message_reader.hpp"
+#include "app/enma-check/message_reader.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/message_reader.hpp"
+#include "app/enma-check/message_reader.hpp"
 #include "tests/fuzz/fuzz_zone.hpp"
 #include "verify/authres/authserv_id.hpp"
 #include "verify/message/header_field.hpp"

@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "app/milter_read_ahead.hpp"
+#include "app/enma/milter_read_ahead.hpp"
 
 namespace {
 

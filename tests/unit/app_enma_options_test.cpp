@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "app/enma_options.hpp"
+#include "app/enma/enma_options.hpp"
 
 using enma::app::parse_enma_options;
 

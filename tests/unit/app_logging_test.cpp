@@ -12,7 +12,7 @@
 
 #include <syslog.h>
 
-#include "app/logging.hpp"
+#include "app/common/logging.hpp"
 #include "conf/config_loader.hpp"
 
 using enma::app::bounded;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "app/milter_read_ahead.hpp"
-#include "app/milter_write_batch.hpp"
+#include "app/enma/milter_read_ahead.hpp"
+#include "app/enma/milter_write_batch.hpp"
 
 using enma::app::MilterReadAhead;
 using enma::app::WriteBatch;

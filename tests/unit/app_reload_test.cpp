@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/reload.hpp"
+#include "app/enma/reload.hpp"
 #include "conf/config_loader.hpp"
 
 using enma::app::keys_needing_restart;

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "app/message_reader.hpp"
+#include "app/enma-check/message_reader.hpp"
 
 using enma::app::body_chunks;
 using enma::app::split_for_milter;

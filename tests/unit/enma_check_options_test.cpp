@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "app/enma_check_options.hpp"
+#include "app/enma-check/enma_check_options.hpp"
 
 using enma::app::CheckUsageError;
 using enma::app::Folding;

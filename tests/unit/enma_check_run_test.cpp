@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "app/enma_check_report.hpp"
-#include "app/enma_check_run.hpp"
+#include "app/enma-check/enma_check_report.hpp"
+#include "app/enma-check/enma_check_run.hpp"
 #include "coro/scheduler.hpp"
 #include "tests/support/zone_resolver.hpp"
 

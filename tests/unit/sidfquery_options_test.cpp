@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/sidfquery_options.hpp"
+#include "app/sidfquery/sidfquery_options.hpp"
 
 using enma::app::AddressFamily;
 using enma::app::QueryMode;

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "app/sidfquery_trace.hpp"
+#include "app/sidfquery/sidfquery_trace.hpp"
 
 using enma::app::describe_lookup;
 using enma::app::printable;
