@@ -51,7 +51,7 @@ struct ResolverOptions {
         system,     // the nameservers of m_resolv_conf, as forwarders
     };
 
-    // Transport - how queries travel; only `enma -t`'s probes (app/self_check.*) restrict it.
+    // Transport - how queries travel; only `enma -t`'s probes (app/enma/self_check.*) restrict it.
     enum class Transport : std::uint8_t { any, udp_only, tcp_only };
 
     static constexpr std::uint16_t kDefaultEdnsBufferSize = 1232;  // DNS flag day 2020

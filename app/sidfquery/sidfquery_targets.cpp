@@ -25,8 +25,9 @@ std::vector<resolver::RrType> wanted_types(AddressFamily family) {
 std::vector<resolver::IpAddress> sorted_addresses(const resolver::Answer& answer) {
     std::vector<resolver::IpAddress> addresses = answer.addresses();
     std::ranges::sort(addresses, {}, &resolver::IpAddress::bytes);
-    const auto duplicates = std::ranges::unique(addresses);
-    addresses.erase(duplicates.begin(), duplicates.end());
+    // std::unique, not std::ranges::unique: clang 14 (the sanitizer and fuzz builds) cannot
+    // use libstdc++ 12's ranges::subrange.
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
     return addresses;
 }
 
