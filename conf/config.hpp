@@ -213,6 +213,13 @@ struct MetricsConfig {
     std::string m_listen;  // HOST:PORT of the Prometheus endpoint; empty: off
 };
 
+// report.*: the DMARC report store the daemon records into (docs/reports.md).
+struct ReportConfig {
+    std::string m_store;  // "sqlite:PATH" or "postgresql:CONNINFO"; empty: no recording
+    int m_queue_size = 10000;
+    std::string m_node;  // empty: the host name
+};
+
 struct Config {
     MilterConfig m_milter;
     SyslogConfig m_syslog;
@@ -228,6 +235,7 @@ struct Config {
     ArcConfig m_arc;
     IprevConfig m_iprev;
     MetricsConfig m_metrics;
+    ReportConfig m_report;
 };
 
 }  // namespace enma::conf
