@@ -7,6 +7,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "app/common/resolver_collector.hpp"
 #include "app/common/startup_error.hpp"
 
 namespace enma::app {
@@ -60,7 +61,19 @@ Metrics::Metrics(const std::string& listen)
                          .Help("MTA connections open.")
                          .Register(registry)
                          .Add({});
+    m_in_flight = &prometheus::BuildGauge()
+                       .Name("enma_messages_in_flight")
+                       .Help("Messages between MAIL FROM and their end.")
+                       .Register(registry)
+                       .Add({});
+    m_errors = &BuildCounter()
+                    .Name("enma_internal_errors_total")
+                    .Help("Internal errors (milter.error records) by SMTP step.")
+                    .Register(registry);
     m_exposer->RegisterCollectable(m_registry);
+    m_resolver_stats = std::make_shared<resolver::ResolverStats>();
+    m_resolver_collector = std::make_shared<ResolverCollector>(m_resolver_stats);
+    m_exposer->RegisterCollectable(m_resolver_collector);
 }
 
 Metrics::~Metrics() = default;
@@ -86,6 +99,18 @@ void Metrics::connection_opened() {
 
 void Metrics::connection_closed() {
     m_connections->Decrement();
+}
+
+void Metrics::message_started() {
+    m_in_flight->Increment();
+}
+
+void Metrics::message_ended() {
+    m_in_flight->Decrement();
+}
+
+void Metrics::internal_error(const std::string& step) {
+    m_errors->Add({{"step", step}}).Increment();
 }
 
 }  // namespace enma::app
