@@ -12,7 +12,7 @@ import subprocess
 import time
 
 import milter_client as mc
-from harness import BAD_IP, GOOD_IP, Enma, free_tcp_port
+from harness import BAD_IP, EXCLUDED_IP, GOOD_IP, Enma, free_tcp_port
 from suite_wire import FROM, check_verified, send_message, start_message
 
 EXPLAINED = "user@explained.e2e.example"
@@ -350,8 +350,18 @@ def iprev_per_connection(failures, directory, dns, binary):
     """iprev.auth: the lookup starts at CONNECT and serves both messages of the connection."""
     path = os.path.join(directory, "iprev")
     os.makedirs(path, exist_ok=True)
-    enma = Enma(binary, path, dns, options=("iprev.auth=true",)).start()
+    port = free_tcp_port()
+    enma = Enma(binary, path, dns,
+                options=("iprev.auth=true", f"metrics.listen=127.0.0.1:{port}")).start()
     try:
+        before = scrape(port)
+        excluded = send_message(enma, [FROM], ip=EXCLUDED_IP)
+        failures.check(excluded is not None and mc.inserted_headers(excluded) == [],
+                       "[iprev] an excluded client's message passes without A-R", str(excluded))
+        after = scrape(port)
+        failures.equal(delta(after, before, "enma_dns_cache_misses_total") +
+                       delta(after, before, "enma_dns_cache_hits_total"), 0.0,
+                       "[iprev] an excluded client is not looked up (no query at all)")
         client = start_message(enma)
         replies = []
         for number in range(2):
