@@ -339,11 +339,14 @@ def metrics(failures, directory, dns, binary):
                        float(sum(r.get("dns_queries", 0) for r in records)),
                        "[metrics] DNS queries equal the message records' sum")
         failures.equal(values.get("enma_eom_seconds_count"), 3.0, "[metrics] EOM histogram")
-        failures.equal(values.get("enma_connections"), 0.0, "[metrics] connections all closed")
+        # The MTA's QUIT closes the connection after its last reply: wait for the close.
+        closed = scrape_until(port, "enma_connections", 0.0)
+        failures.equal(closed.get("enma_connections"), 0.0, "[metrics] connections all closed")
         in_flight_and_errors(failures, enma, port)
         dashboard_names(failures, scrape(port))
     finally:
         failures.equal(enma.stop(), 0, "[metrics] exit status after SIGTERM")
+        failures.equal(enma.sanitizer_report(), [], "[metrics] no sanitizer report")
 
 
 def iprev_per_connection(failures, directory, dns, binary):
@@ -383,6 +386,7 @@ def iprev_per_connection(failures, directory, dns, binary):
                        "[iprev] the PTR query counted once, in the first message")
     finally:
         failures.equal(enma.stop(), 0, "[iprev] exit status after SIGTERM")
+        failures.equal(enma.sanitizer_report(), [], "[iprev] no sanitizer report")
 
 
 class StdoutEnma(Enma):
