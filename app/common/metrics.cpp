@@ -70,6 +70,11 @@ Metrics::Metrics(const std::string& listen)
                     .Name("enma_internal_errors_total")
                     .Help("Internal errors (milter.error records) by SMTP step.")
                     .Register(registry);
+    // Every step from the start, at 0: a rate() over the family then has data before the
+    // first error (a series that appears only with its first increment loses it).
+    for (const char* step :
+         {"negotiate", "connect", "helo", "envfrom", "header", "eoh", "body", "eom", "abort"})
+        m_errors->Add({{"step", step}});
     m_exposer->RegisterCollectable(m_registry);
     m_resolver_stats = std::make_shared<resolver::ResolverStats>();
     m_resolver_collector = std::make_shared<ResolverCollector>(m_resolver_stats);

@@ -297,8 +297,8 @@ def in_flight_and_errors(failures, enma, port):
     client.quit()
     values = scrape_until(port, "enma_messages_in_flight", 0.0)
     failures.equal(values.get("enma_messages_in_flight"), 0.0, "[metrics] none in flight after")
-    failures.equal(values.get('enma_internal_errors_total{step="eom"}'), None,
-                   "[metrics] no internal error yet")
+    failures.equal(values.get('enma_internal_errors_total{step="eom"}'), 0.0,
+                   "[metrics] no internal error yet (the series exists from the start)")
     client = mc.MilterClient(("127.0.0.1", enma.port), timeout=60.0)
     client.negotiate(actions=mc.SMFIF_CHGHDRS)  # smfi_insheader will fail: fail_message()
     client.connect("client.e2e.example", GOOD_IP)
@@ -312,6 +312,8 @@ def in_flight_and_errors(failures, enma, port):
     values = scrape(port)
     failures.equal(values.get('enma_internal_errors_total{step="eom"}'), 1.0,
                    "[metrics] the milter.error record counted")
+    failures.equal(sum(v for k, v in values.items() if k.startswith("enma_internal_errors_total")),
+                   1.0, "[metrics] no error at any other step")
     failures.equal(len(enma.records("milter.error")), 1, "[metrics] one milter.error record")
 
 
