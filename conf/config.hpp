@@ -32,8 +32,10 @@ inline constexpr std::array<std::string_view, 3> resolver_mode_names{"recursive"
                                                                      "system"};
 
 // `standard_error` because `stderr` is a macro in <cstdio>.
-enum class LogTarget : std::uint8_t { standard_error, syslog, file };
-inline constexpr std::array<std::string_view, 3> log_target_names{"stderr", "syslog", "file"};
+// `standard_output`: one line per record on stdout, which journald captures under systemd.
+enum class LogTarget : std::uint8_t { standard_error, syslog, file, standard_output };
+inline constexpr std::array<std::string_view, 4> log_target_names{"stderr", "syslog", "file",
+                                                                  "stdout"};
 
 enum class LogFormat : std::uint8_t { text, json };
 inline constexpr std::array<std::string_view, 2> log_format_names{"text", "json"};

@@ -244,7 +244,8 @@ void add_logging_keys(std::vector<KeySpec>& t) {
                                  "Least severe syslog priority that is sent (setlogmask LOG_UPTO).",
                                  FIELD(m_syslog.m_logmask)));
     t.push_back(enum_key<LogTarget>("log.target", "syslog", log_target_names,
-                                    "Where log records go.", FIELD(m_log.m_target)));
+                                    "Where log records go (stdout: one line each, for journald).",
+                                    FIELD(m_log.m_target)));
     t.push_back(
         path_key("log.file", "", true, "Log file when log.target is file.", FIELD(m_log.m_file)));
     t.push_back(enum_key<LogFormat>("log.format", "text", log_format_names,
@@ -289,7 +290,8 @@ void add_method_keys(std::vector<KeySpec>& t) {
                          FIELD(m_arc.m_auth)));
     t.push_back(
         bool_key("iprev.auth", "false",
-                 "Check the client's reverse DNS (RFC 8601 iprev): PTR, then its names forward.",
+                 "Check the client's reverse DNS (RFC 8601 iprev): PTR, then its names forward; "
+                 "once per connection, from CONNECT.",
                  FIELD(m_iprev.m_auth)));
 }
 

@@ -48,18 +48,26 @@ bool is_cacheable(const Answer& answer) noexcept {
 }
 
 CachingResolver::CachingResolver(coro::Scheduler& scheduler, std::shared_ptr<Resolver> inner,
-                                 std::size_t capacity_bytes)
-    : m_scheduler(scheduler), m_inner(std::move(inner)), m_capacity(capacity_bytes) {}
+                                 std::size_t capacity_bytes, std::shared_ptr<ResolverStats> stats)
+    : m_scheduler(scheduler),
+      m_inner(std::move(inner)),
+      m_capacity(capacity_bytes),
+      m_stats(stats ? std::move(stats) : std::make_shared<ResolverStats>()) {}
 
 coro::Task<Answer> CachingResolver::do_query(std::string name, RrType type,
                                              coro::CancelToken token) {
     std::string key = cache_key(name, type);
     if (!token.is_cancelled()) {
         auto cached = find(key);
-        if (cached)
+        if (cached) {
+            m_stats->m_hits.fetch_add(1, std::memory_order_relaxed);
             co_return std::move(*cached);
+        }
     }
+    m_stats->m_misses.fetch_add(1, std::memory_order_relaxed);
+    const auto sent = m_scheduler.now();
     Answer answer = co_await m_inner->query(std::move(name), type, std::move(token));
+    m_stats->lookup_done(m_scheduler.now() - sent);
     if (is_cacheable(answer))
         store(std::move(key), answer);
     co_return answer;

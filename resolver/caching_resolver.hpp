@@ -20,6 +20,9 @@
 //    the containers' overhead) stays within `capacity_bytes`, the least recently used dropped
 //    first; an answer larger than the whole capacity is not kept. (A bound in entries would
 //    let a sender who publishes 64 KiB TXT records multiply the memory per entry.)
+//  - Every query is counted in the ResolverStats as a hit or a miss, and each miss's time to
+//    its answer in their latency histogram (resolver_stats.hpp: atomics, no lock). The stats
+//    may be shared with the cache a reload replaces this one with, so they run on.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +35,7 @@
 
 #include "coro/scheduler.hpp"
 #include "resolver/resolver.hpp"
+#include "resolver/resolver_stats.hpp"
 
 namespace enma::resolver {
 
@@ -39,12 +43,15 @@ class CachingResolver : public Resolver {
 public:
     static constexpr std::size_t kDefaultCapacityBytes = 8u << 20;
 
+    // stats: where hits, misses and latencies are counted; null: counters of its own.
     CachingResolver(coro::Scheduler& scheduler, std::shared_ptr<Resolver> inner,
-                    std::size_t capacity_bytes = kDefaultCapacityBytes);
+                    std::size_t capacity_bytes = kDefaultCapacityBytes,
+                    std::shared_ptr<ResolverStats> stats = {});
 
     std::size_t size() const noexcept { return m_lru.size(); }
     std::size_t bytes() const noexcept { return m_bytes; }
     std::size_t hits() const noexcept { return m_hits; }
+    const ResolverStats& stats() const noexcept { return *m_stats; }
 
 protected:
     coro::Task<Answer> do_query(std::string name, RrType type, coro::CancelToken token) override;
@@ -70,6 +77,7 @@ private:
     List m_lru;
     std::unordered_map<std::string_view, List::iterator> m_index;  // views of m_lru's keys
     std::size_t m_hits = 0;
+    std::shared_ptr<ResolverStats> m_stats;
 };
 
 // entry_bytes - the memory an answer kept under `key` takes, estimated from above.

@@ -1,4 +1,4 @@
-// logging.cpp - LogRecord rendering and spdlog sinks (stderr, syslog, file).
+// logging.cpp - LogRecord rendering and spdlog sinks (stderr, stdout, syslog, file).
 #include "app/common/logging.hpp"
 
 #include <syslog.h>
@@ -61,6 +61,9 @@ std::vector<spdlog::sink_ptr> make_sinks(const conf::Config& config, bool foregr
     switch (config.m_log.m_target) {
         case conf::LogTarget::standard_error:
             sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+            break;
+        case conf::LogTarget::standard_output:
+            sinks.push_back(std::make_shared<spdlog::sinks::stdout_sink_mt>());
             break;
         case conf::LogTarget::file:
             sinks.push_back(

@@ -7,6 +7,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "app/common/resolver_collector.hpp"
 #include "app/common/startup_error.hpp"
 
 namespace enma::app {
@@ -65,7 +66,24 @@ Metrics::Metrics(const std::string& listen)
     m_report_dropped = &counter(registry, "enma_report_dropped_total",
                                 "DMARC records dropped: the queue was full or the store was "
                                 "down when enma stopped.");
+    m_in_flight = &prometheus::BuildGauge()
+                       .Name("enma_messages_in_flight")
+                       .Help("Messages between MAIL FROM and their end.")
+                       .Register(registry)
+                       .Add({});
+    m_errors = &BuildCounter()
+                    .Name("enma_internal_errors_total")
+                    .Help("Internal errors (milter.error records) by SMTP step.")
+                    .Register(registry);
+    // Every step from the start, at 0: a rate() over the family then has data before the
+    // first error (a series that appears only with its first increment loses it).
+    for (const char* step :
+         {"negotiate", "connect", "helo", "envfrom", "header", "eoh", "body", "eom", "abort"})
+        m_errors->Add({{"step", step}});
     m_exposer->RegisterCollectable(m_registry);
+    m_resolver_stats = std::make_shared<resolver::ResolverStats>();
+    m_resolver_collector = std::make_shared<ResolverCollector>(m_resolver_stats);
+    m_exposer->RegisterCollectable(m_resolver_collector);
 }
 
 Metrics::~Metrics() = default;
@@ -99,6 +117,18 @@ void Metrics::report_written(std::uint64_t count) {
 
 void Metrics::report_dropped(std::uint64_t count) {
     m_report_dropped->Increment(static_cast<double>(count));
+}
+
+void Metrics::message_started() {
+    m_in_flight->Increment();
+}
+
+void Metrics::message_ended() {
+    m_in_flight->Decrement();
+}
+
+void Metrics::internal_error(const std::string& step) {
+    m_errors->Add({{"step", step}}).Increment();
 }
 
 }  // namespace enma::app

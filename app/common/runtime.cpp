@@ -45,8 +45,9 @@ bool Runtime::is_excluded(const resolver::IpAddress& address) const {
     return false;
 }
 
-std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& scheduler,
-                                                          const conf::Config& config) {
+std::shared_ptr<resolver::Resolver> make_unbound_resolver(
+    coro::Scheduler& scheduler, const conf::Config& config,
+    std::shared_ptr<resolver::ResolverStats> stats) {
     auto options = resolver_options(config);
     resolver::UnboundResolver* raw =
         scheduler.on_loop_thread() ? new resolver::UnboundResolver(scheduler, options)
@@ -61,7 +62,7 @@ std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& sched
     // a round trip through libunbound's worker thread for each cache hit.
     // resolver.cache_size is shared: a quarter for these answers, the rest for libunbound.
     return std::make_shared<resolver::CachingResolver>(scheduler, std::move(unbound),
-                                                       options.m_cache_size / 4);
+                                                       options.m_cache_size / 4, std::move(stats));
 }
 
 std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Scheduler& scheduler,
@@ -71,14 +72,15 @@ std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Schedule
     auto auth = auth_settings(config, local_host_name());
     auth.m_dkim_options.m_key_cache = key_cache(previous);
     runtime->m_auth = std::make_shared<const pipeline::AuthSettings>(std::move(auth));
-    if (previous && previous->m_resolver_key == runtime->m_resolver_key)
-        runtime->m_resolver = previous->m_resolver;
-    else
-        runtime->m_resolver = make_unbound_resolver(scheduler, config);
     if (previous)
         runtime->m_metrics = previous->m_metrics;
     else if (!config.m_metrics.m_listen.empty())
         runtime->m_metrics = std::make_shared<Metrics>(config.m_metrics.m_listen);
+    if (previous && previous->m_resolver_key == runtime->m_resolver_key)
+        runtime->m_resolver = previous->m_resolver;
+    else
+        runtime->m_resolver = make_unbound_resolver(
+            scheduler, config, runtime->m_metrics ? runtime->m_metrics->resolver_stats() : nullptr);
     runtime->m_config = std::move(config);
     return runtime;
 }

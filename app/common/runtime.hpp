@@ -38,8 +38,10 @@ std::shared_ptr<const Runtime> build_runtime(conf::Config config, coro::Schedule
 
 // make_unbound_resolver - a CachingResolver in front of an UnboundResolver, both created and
 // destroyed on the loop thread as they require, whatever thread releases the last reference.
-std::shared_ptr<resolver::Resolver> make_unbound_resolver(coro::Scheduler& scheduler,
-                                                          const conf::Config& config);
+// The cache counts into `stats` (the metrics'), or into counters of its own when null.
+std::shared_ptr<resolver::Resolver> make_unbound_resolver(
+    coro::Scheduler& scheduler, const conf::Config& config,
+    std::shared_ptr<resolver::ResolverStats> stats = {});
 
 // RuntimeHolder - the current Runtime, replaced atomically by reloads.
 class RuntimeHolder {

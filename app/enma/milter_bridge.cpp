@@ -60,15 +60,21 @@ void attach(SMFICTX* ctx, unsigned long protocol_flags) {
     g_service->m_last_activity = std::chrono::steady_clock::now();
 }
 
+// count_error - one milter.error record in the metrics, if they are on.
+void count_error(Metrics* metrics, const char* step) {
+    if (metrics)
+        metrics->internal_error(step);
+}
+
 // no_connection - the answer when a callback finds no MilterConnection (attach failed): the
 // configured fail action, since nothing can verify this message or delete its forged fields.
 sfsistat no_connection(const char* step) {
     emit(spdlog::level::err,
          LogRecord("milter.error").add("step", step).add("error", "no connection state"));
-    return g_service->m_runtime.current()->m_config.m_milter.m_fail_action ==
-                   conf::FailAction::tempfail
-               ? SMFIS_TEMPFAIL
-               : SMFIS_CONTINUE;
+    const auto runtime = g_service->m_runtime.current();
+    count_error(runtime->m_metrics.get(), step);
+    return runtime->m_config.m_milter.m_fail_action == conf::FailAction::tempfail ? SMFIS_TEMPFAIL
+                                                                                  : SMFIS_CONTINUE;
 }
 
 // guarded - run one callback; an exception becomes the fail action and a log line, never a
@@ -87,6 +93,7 @@ sfsistat guarded(SMFICTX* ctx, const char* step, Fn&& fn) {
         emit(spdlog::level::err,
              LogRecord("milter.error").add("step", step).add("error", "unknown"));
     }
+    count_error(connection->metrics(), step);
     return connection->failed();
 }
 
@@ -111,6 +118,7 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
     } catch (const std::exception& e) {
         emit(spdlog::level::err,
              LogRecord("milter.error").add("step", "negotiate").add("error", e.what()));
+        count_error(g_service->m_runtime.current()->m_metrics.get(), "negotiate");
         return SMFIS_ALL_OPTS;
     }
     return SMFIS_CONTINUE;
@@ -139,6 +147,8 @@ void set_busy(SMFICTX* ctx, bool busy) {
     if (connection == nullptr || connection->m_busy == busy)
         return;
     connection->m_busy = busy;
+    if (Metrics* metrics = connection->metrics())
+        busy ? metrics->message_started() : metrics->message_ended();
     std::lock_guard lock(g_service->m_mutex);
     g_service->m_last_activity = std::chrono::steady_clock::now();
     if (busy)

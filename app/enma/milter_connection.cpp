@@ -92,6 +92,9 @@ sfsistat MilterConnection::connect(SMFICTX* /*ctx*/, const char* hostname,
         return SMFIS_CONTINUE;
     }
     m_info.m_ip = *ip;
+    if (m_runtime->m_auth->m_iprev)
+        m_iprev = std::make_shared<pipeline::ConnectionIprev>(
+            m_scheduler, m_runtime->m_resolver, *ip, m_runtime->m_auth->m_max_queries);
     return SMFIS_CONTINUE;
 }
 
@@ -117,7 +120,7 @@ sfsistat MilterConnection::envfrom(SMFICTX* ctx, char** argv) {
         return no_reply(SMFIP_NR_MAIL);
     m_info.m_authenticated = !macro(ctx, "{auth_authen}").empty();
     m_message = std::make_unique<pipeline::MessageSession>(m_scheduler, m_runtime->m_resolver,
-                                                           m_runtime->m_auth, m_info);
+                                                           m_runtime->m_auth, m_info, m_iprev);
     m_message->mail_from(argv && argv[0] ? argv[0] : "");
     return no_reply(SMFIP_NR_MAIL);
 }
@@ -243,6 +246,8 @@ sfsistat MilterConnection::fail_message(SMFICTX* ctx, const std::string& why) {
                                  .add("error", why)
                                  .add("forged_removed", removed)
                                  .add("action", action == SMFIS_TEMPFAIL ? "tempfail" : "accept"));
+    if (m_runtime->m_metrics)
+        m_runtime->m_metrics->internal_error("eom");
     start_message();
     return action;
 }

@@ -10,6 +10,8 @@
 // FROM failed) and a failed smfi_* modification all end in fail_message(): forged A-R fields
 // are still deleted (the glue notes them itself, so it can without a MessageSession), one
 // "milter.error" record is logged, and the answer is milter.fail_action.
+// iprev is about the client: its lookups start at connect (overlapping the SMTP dialogue)
+// and their result serves every message of the connection (pipeline::ConnectionIprev).
 // Excluded clients are not verified and get no A-R field, but their messages still pass
 // through enma so that forged A-R fields carrying our authserv-id are deleted.
 //
@@ -48,6 +50,8 @@ public:
     // failed - the answer when a callback threw: the configured fail action, never a crash.
     // The message is marked failed, so its end of message fails closed too.
     sfsistat failed();
+    // metrics - the metrics.listen endpoint's counters, or null when it is off.
+    Metrics* metrics() const noexcept { return m_runtime->m_metrics.get(); }
 
     bool m_busy = false;  // a message is in progress (milter_bridge.cpp counts them for drain)
 
@@ -72,6 +76,7 @@ private:
     int m_ar_fields = 0;        // Authentication-Results fields of this message so far
     std::vector<int> m_forged;  // 1-based indices of those carrying our authserv-id
     std::string m_queue_id;
+    std::shared_ptr<pipeline::ConnectionIprev> m_iprev;  // iprev.auth: started at connect
     std::unique_ptr<pipeline::MessageSession> m_message;
 };
 

@@ -1,16 +1,19 @@
 # suite_ops.py - what an operator sees of the daemon (issue 14): the command line and its
 # version, every key doing what it says (spf.explog, SIGHUP applying log.* and naming the keys
 # that need a restart, SIGUSR1 reopening the log file), start-up truth without -f (the
-# launcher's exit status says whether the socket was bound), and the unix socket file (mode,
-# group, stale and live files, removal at exit).
+# launcher's exit status says whether the socket was bound), the unix socket file (mode,
+# group, stale and live files, removal at exit), the metrics endpoint (counts, the answer
+# cache, messages in flight, internal errors), iprev once per connection, and JSON records on
+# stdout as under systemd.
 import os
 import signal
 import socket
 import subprocess
 import time
 
-from harness import BAD_IP, Enma, free_tcp_port
-from suite_wire import FROM, check_verified, send_message
+import milter_client as mc
+from harness import BAD_IP, EXCLUDED_IP, GOOD_IP, Enma, free_tcp_port
+from suite_wire import FROM, check_verified, send_message, start_message
 
 EXPLAINED = "user@explained.e2e.example"
 
@@ -243,6 +246,77 @@ def dashboard_names(failures, values):
         failures.equal(missing, [], f"[metrics] every metric in docs/{doc} is exported")
 
 
+def delta(after, before, name):
+    return after.get(name, 0.0) - before.get(name, 0.0)
+
+
+def scrape_until(port, name, value, timeout=30.0):
+    """The scrape once `name` reads `value` (a gauge set by a no-reply step), or the last."""
+    deadline = time.monotonic() + timeout
+    values = scrape(port)
+    while values.get(name) != value and time.monotonic() < deadline:
+        time.sleep(0.05)
+        values = scrape(port)
+    return values
+
+
+def cache_metrics(failures, enma, port):
+    """The answer cache: a second identical message is answered from it, query for query."""
+    before = scrape(port)
+    check_verified(failures, "metrics: pass 1", send_message(enma, [FROM]))
+    first = scrape(port)
+    check_verified(failures, "metrics: pass 2", send_message(enma, [FROM]))
+    second = scrape(port)
+    queries = [r.get("dns_queries", 0) for r in enma.records("message")]
+    failures.check(len(queries) == 2 and queries[0] > 0, "[metrics] two records with queries",
+                   str(queries))
+    failures.equal(delta(first, before, "enma_dns_cache_misses_total"), float(queries[0]),
+                   "[metrics] message 1: every query a cache miss")
+    failures.equal(delta(first, before, "enma_dns_cache_hits_total"), 0.0,
+                   "[metrics] message 1: no cache hit")
+    failures.equal(delta(second, first, "enma_dns_cache_hits_total"), float(queries[1]),
+                   "[metrics] message 2: every query a cache hit")
+    failures.equal(delta(second, first, "enma_dns_cache_misses_total"), 0.0,
+                   "[metrics] message 2: no cache miss")
+    failures.equal(second.get("enma_dns_lookup_seconds_count"),
+                   second.get("enma_dns_cache_misses_total"),
+                   "[metrics] one lookup latency per cache miss")
+    failures.equal(second.get('enma_dns_lookup_seconds_bucket{le="+Inf"}'),
+                   second.get("enma_dns_lookup_seconds_count"), "[metrics] +Inf bucket = count")
+
+
+def in_flight_and_errors(failures, enma, port):
+    """The in-flight gauge during a message; an MTA that refuses our header: one error."""
+    client = start_message(enma)
+    values = scrape_until(port, "enma_messages_in_flight", 1.0)
+    failures.equal(values.get("enma_messages_in_flight"), 1.0, "[metrics] one message in flight")
+    client.header(*FROM)
+    client.eoh()
+    client.body(b"Hello.\r\n")
+    check_verified(failures, "metrics: in flight", client.eom())
+    client.quit()
+    values = scrape_until(port, "enma_messages_in_flight", 0.0)
+    failures.equal(values.get("enma_messages_in_flight"), 0.0, "[metrics] none in flight after")
+    failures.equal(values.get('enma_internal_errors_total{step="eom"}'), 0.0,
+                   "[metrics] no internal error yet (the series exists from the start)")
+    client = mc.MilterClient(("127.0.0.1", enma.port), timeout=60.0)
+    client.negotiate(actions=mc.SMFIF_CHGHDRS)  # smfi_insheader will fail: fail_message()
+    client.connect("client.e2e.example", GOOD_IP)
+    client.helo("client.e2e.example")
+    client.mail("<user@pass.e2e.example>")
+    client.header(*FROM)
+    client.eoh()
+    client.body(b"Hello.\r\n")
+    client.eom()
+    client.quit()
+    values = scrape(port)
+    failures.equal(values.get('enma_internal_errors_total{step="eom"}'), 1.0,
+                   "[metrics] the milter.error record counted")
+    failures.equal(sum(v for k, v in values.items() if k.startswith("enma_internal_errors_total")),
+                   1.0, "[metrics] no error at any other step")
+    failures.equal(len(enma.records("milter.error")), 1, "[metrics] one milter.error record")
+
+
 def metrics(failures, directory, dns, binary):
     """metrics.listen: a scrape during the run counts what the message records say."""
     port = free_tcp_port()
@@ -250,8 +324,8 @@ def metrics(failures, directory, dns, binary):
     try:
         before = scrape(port)
         failures.equal(before.get("enma_messages_total"), 0.0, "[metrics] no message yet")
-        check_verified(failures, "metrics: pass 1", send_message(enma, [FROM]))
-        check_verified(failures, "metrics: pass 2", send_message(enma, [FROM]))
+        failures.equal(before.get("enma_messages_in_flight"), 0.0, "[metrics] nothing in flight")
+        cache_metrics(failures, enma, port)
         check_verified(failures, "metrics: fail", send_message(enma, [FROM], ip=BAD_IP),
                        spf="fail")
         values = scrape(port)
@@ -267,10 +341,104 @@ def metrics(failures, directory, dns, binary):
                        float(sum(r.get("dns_queries", 0) for r in records)),
                        "[metrics] DNS queries equal the message records' sum")
         failures.equal(values.get("enma_eom_seconds_count"), 3.0, "[metrics] EOM histogram")
-        failures.equal(values.get("enma_connections"), 0.0, "[metrics] connections all closed")
-        dashboard_names(failures, values)
+        # The MTA's QUIT closes the connection after its last reply: wait for the close.
+        closed = scrape_until(port, "enma_connections", 0.0)
+        failures.equal(closed.get("enma_connections"), 0.0, "[metrics] connections all closed")
+        in_flight_and_errors(failures, enma, port)
+        dashboard_names(failures, scrape(port))
     finally:
         failures.equal(enma.stop(), 0, "[metrics] exit status after SIGTERM")
+        failures.equal(enma.sanitizer_report(), [], "[metrics] no sanitizer report")
+
+
+def iprev_per_connection(failures, directory, dns, binary):
+    """iprev.auth: the lookup starts at CONNECT and serves both messages of the connection."""
+    path = os.path.join(directory, "iprev")
+    os.makedirs(path, exist_ok=True)
+    port = free_tcp_port()
+    enma = Enma(binary, path, dns,
+                options=("iprev.auth=true", f"metrics.listen=127.0.0.1:{port}")).start()
+    try:
+        before = scrape(port)
+        excluded = send_message(enma, [FROM], ip=EXCLUDED_IP)
+        failures.check(excluded is not None and mc.inserted_headers(excluded) == [],
+                       "[iprev] an excluded client's message passes without A-R", str(excluded))
+        after = scrape(port)
+        failures.equal(delta(after, before, "enma_dns_cache_misses_total") +
+                       delta(after, before, "enma_dns_cache_hits_total"), 0.0,
+                       "[iprev] an excluded client is not looked up (no query at all)")
+        client = start_message(enma)
+        replies = []
+        for number in range(2):
+            if number:  # the MTA's next MAIL FROM on the same connection
+                client.mail(f"<{FROM[1].strip()}>")
+            client.header(*FROM)
+            client.eoh()
+            client.body(b"Hello.\r\n")
+            replies.append(client.eom())
+        client.quit()
+        for number, actions in enumerate(replies, 1):
+            value = check_verified(failures, f"iprev: message {number}", actions)
+            failures.check("iprev=" in value, f"[iprev] message {number} has iprev", value)
+        records = enma.records("message")
+        failures.equal([r.get("iprev") for r in records], ["permerror", "permerror"],
+                       "[iprev] 127.0.0.2 has no PTR (libunbound's local zone): permerror twice")
+        queries = [r.get("dns_queries", 0) for r in records]
+        failures.equal(queries[0] - queries[1] if len(queries) == 2 else queries, 1,
+                       "[iprev] the PTR query counted once, in the first message")
+    finally:
+        failures.equal(enma.stop(), 0, "[iprev] exit status after SIGTERM")
+        failures.equal(enma.sanitizer_report(), [], "[iprev] no sanitizer report")
+
+
+class StdoutEnma(Enma):
+    """enma with log.target=stdout as systemd runs it (JOURNAL_STREAM set, -f): stdout and
+    stderr in two files, records() reading the stdout one."""
+
+    def start(self, timeout=60.0):
+        self.runs += 1
+        self.log_path = os.path.join(self.directory, f"stdout.{self.runs}.log")
+        self.stderr_path = os.path.join(self.directory, f"stderr.{self.runs}.log")
+        env = dict(os.environ, JOURNAL_STREAM="8:12345")
+        with open(self.log_path, "w") as out, open(self.stderr_path, "w") as err:
+            self.process = subprocess.Popen(self.command(), stdout=out, stderr=err, env=env)
+        deadline = time.monotonic() + timeout
+        while not self.records("start") and time.monotonic() < deadline:
+            status = self.process.poll()
+            if status is not None:
+                raise RuntimeError(f"enma exited with {status} at start-up: {self.log_text()}")
+            time.sleep(0.05)
+        return self
+
+
+def json_stdout(failures, directory, dns, binary):
+    """log.target=stdout, log.format=json: every stdout line one JSON record; stderr quiet."""
+    import json
+    path = os.path.join(directory, "stdout")
+    os.makedirs(path, exist_ok=True)
+    enma = StdoutEnma(binary, path, dns, options=("log.target=stdout", "log.format=json"))
+    enma.start()
+    try:
+        failures.equal(len(enma.records("start")), 1, "[stdout] the start record on stdout")
+        check_verified(failures, "stdout: message", send_message(enma, [FROM]))
+    finally:
+        failures.equal(enma.stop(), 0, "[stdout] exit status after SIGTERM")
+    lines = enma.log_text().splitlines()
+    parsed = []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except ValueError:
+            failures.check(False, "[stdout] every stdout line is a JSON object", line[:200])
+    events = [record.get("event") for record in parsed]
+    failures.check("message" in events and "stop" in events,
+                   "[stdout] the message and stop records on stdout", str(events))
+    failures.check(all({"time", "level", "event"} <= set(r) for r in parsed),
+                   "[stdout] every record has time, level and event")
+    message = [r for r in parsed if r.get("event") == "message"]
+    failures.equal([r.get("spf") for r in message], ["pass"], "[stdout] the message's SPF")
+    with open(enma.stderr_path) as f:
+        failures.equal(f.read(), "", "[stdout] nothing on stderr")
 
 
 def run(failures, directory, dns, enma):
@@ -279,4 +447,6 @@ def run(failures, directory, dns, enma):
     detached(failures, directory, dns, enma.binary)
     sockets(failures, directory, dns, enma.binary)
     metrics(failures, directory, dns, enma.binary)
+    iprev_per_connection(failures, directory, dns, enma.binary)
+    json_stdout(failures, directory, dns, enma.binary)
     enma.start()  # e2e.py's final check: SIGTERM, exit 0, drained

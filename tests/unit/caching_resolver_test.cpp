@@ -202,3 +202,35 @@ TEST_CASE("the cache is bounded in bytes: 60 KB answers cannot multiply its memo
     CHECK(tiny.size() == 0);
     CHECK(tiny.bytes() == 0);
 }
+
+TEST_CASE("the stats count hits, misses and each miss's latency in its bucket") {
+    Fixture f;
+    auto stats = std::make_shared<enma::resolver::ResolverStats>();
+    CachingResolver cache{f.m_scheduler, f.m_zone, CachingResolver::kDefaultCapacityBytes, stats};
+    f.m_zone->set_default_delay(30ms);  // virtual time: exact latencies
+    f.m_zone->set_delay("secure.test", 2s);
+    f.ask(cache, "plain.test", RrType::txt);  // miss, 30 ms
+    f.ask(cache, "plain.test", RrType::txt);  // hit
+    f.ask(cache, "broken.test", RrType::a);   // miss (SERVFAIL, never kept), 30 ms
+    f.ask(cache, "broken.test", RrType::a);   // miss again, 30 ms
+    f.ask(cache, "secure.test", RrType::a);   // miss, 2 s
+    CHECK(stats->m_hits.load() == 1);
+    CHECK(stats->m_misses.load() == 4);
+    CHECK(&cache.stats() == stats.get());
+    const auto& bounds = enma::resolver::ResolverStats::kLatencyBounds;
+    for (std::size_t i = 0; i <= bounds.size(); ++i) {
+        const bool in_30ms = i < bounds.size() && bounds[i] == 0.05;  // 25 ms < 30 ms <= 50 ms
+        const bool in_2s = i < bounds.size() && bounds[i] == 5;       // 1 s < 2 s <= 5 s
+        CAPTURE(i);
+        CHECK(stats->m_buckets[i].load() == (in_30ms ? 3u : in_2s ? 1u : 0u));
+    }
+    CHECK(stats->m_latency_ns.load() == 2'090'000'000u);
+}
+
+TEST_CASE("a cache without stats given counts into its own") {
+    Fixture f;
+    f.ask(f.m_cache, "plain.test", RrType::a);
+    f.ask(f.m_cache, "plain.test", RrType::a);
+    CHECK(f.m_cache.stats().m_hits.load() == 1);
+    CHECK(f.m_cache.stats().m_misses.load() == 1);
+}

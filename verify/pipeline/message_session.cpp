@@ -65,17 +65,26 @@ coro::Task<void> run_adsp(std::shared_ptr<MessageState> state, adsp::AdspInput i
 
 constexpr std::string_view kTruncated = "header too large to verify";
 
+void add_stats(resolver::ScopedResolver::Stats& sum, const resolver::ScopedResolver::Stats& more) {
+    sum.m_secure += more.m_secure;
+    sum.m_insecure += more.m_insecure;
+    sum.m_bogus += more.m_bogus;
+    sum.m_unchecked += more.m_unchecked;
+    sum.m_failures += more.m_failures;
+}
+
 }  // namespace
 
 MessageSession::MessageSession(coro::Scheduler& scheduler,
                                std::shared_ptr<resolver::Resolver> resolver,
                                std::shared_ptr<const AuthSettings> settings,
-                               ConnectionInfo connection)
+                               ConnectionInfo connection, std::shared_ptr<ConnectionIprev> iprev)
     : m_scheduler(scheduler),
       m_settings(std::move(settings)),
       m_connection(std::move(connection)),
       m_state(std::make_shared<MessageState>(scheduler, std::move(resolver),
-                                             m_settings->m_max_queries)) {
+                                             m_settings->m_max_queries)),
+      m_iprev(std::move(iprev)) {
     if (m_settings->m_dkim)
         m_state->m_dkim =
             std::make_unique<dkim::DkimVerifier>(m_settings->m_dkim_options, std::time(nullptr));
@@ -92,7 +101,10 @@ void MessageSession::mail_from(std::string_view address) {
         m_mail_from = m_mail_from.substr(1, m_mail_from.size() - 2);
     // Each task is spawned at once (start(Task)), so that an abort right after finds it
     // counted by the scheduler.
-    if (m_settings->m_iprev)  // the client's name does not depend on the message
+    // The client's name does not depend on the message: the connection's lookups serve it.
+    if (m_settings->m_iprev && m_iprev)
+        m_iprev->restart_if_cut();
+    else if (m_settings->m_iprev)
         m_state->m_group->start(run_iprev(m_state, m_connection.m_ip));
     if (m_settings->m_spf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated))
         m_state->m_group->start(run_spf(m_state, spf_input(), m_settings->m_spf_prefetch));
@@ -170,11 +182,14 @@ Verdict MessageSession::end_of_message() {
 
     end_of_headers();  // an MTA that skipped EOH still gets its lookups
     m_state->m_group->cancel_after(m_settings->m_deadline);
+    if (m_settings->m_iprev && m_iprev)
+        m_iprev->arm(m_settings->m_deadline);
     m_state->m_group->wait();
     m_finished = true;
     if (auto error = m_state->m_group->error())
         std::rethrow_exception(error);  // a lookup hit a bug: the milter fails it closed
     verdict.m_deadline_expired = m_state->m_group->expired();
+    finish_connection_iprev(verdict);
     add_iprev_result(verdict);
     add_spf_result(verdict);
     add_sidf_result(verdict);
@@ -191,9 +206,9 @@ Verdict MessageSession::end_of_message() {
             verdict.m_header_from = value;
             break;
         }
-    verdict.m_queries = m_state->m_budget.used();
-    verdict.m_queries_refused = m_state->m_budget.refused();
-    verdict.m_dns = m_state->m_resolver.stats();
+    verdict.m_queries += m_state->m_budget.used();
+    verdict.m_queries_refused += m_state->m_budget.refused();
+    add_stats(verdict.m_dns, m_state->m_resolver.stats());
     verdict.m_eom_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -300,7 +315,7 @@ void MessageSession::add_adsp_result(Verdict& verdict,
         m_state->m_group->cancel_after(
             std::max(m_settings->m_deadline - elapsed, std::chrono::milliseconds(0)));
         m_state->m_group->wait();
-        verdict.m_deadline_expired = m_state->m_group->expired();
+        verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
         const auto output = m_state->m_adsp.value_or(
             adsp::AdspOutput{adsp::AdspResult::temperror, "ADSP lookup did not finish", {}, {}});
         result.m_result = std::string(to_string(output.m_result));
@@ -310,6 +325,22 @@ void MessageSession::add_adsp_result(Verdict& verdict,
         result.m_properties.push_back({"header", "from", author.m_address});
     }
     verdict.m_results.push_back(std::move(result));
+}
+
+// finish_connection_iprev - the connection's lookups, waited for under this message's
+// deadline; the first message to read them counts their queries.
+void MessageSession::finish_connection_iprev(Verdict& verdict) {
+    if (!m_settings->m_iprev || !m_iprev)
+        return;
+    m_state->m_iprev = m_iprev->finish();
+    if (auto error = m_iprev->error())
+        std::rethrow_exception(error);
+    verdict.m_deadline_expired = verdict.m_deadline_expired || m_iprev->expired();
+    if (const auto counts = m_iprev->take_counts()) {
+        verdict.m_queries = counts->m_queries;
+        verdict.m_queries_refused = counts->m_refused;
+        verdict.m_dns = counts->m_dns;
+    }
 }
 
 // add_iprev_result - first in the field: it is about the connection, not the message.

@@ -1,7 +1,8 @@
 // message_session.hpp - the flow of one message through every method (DESIGN.md).
 //
 // The milter (and enma-check) drive it in SMTP order from one thread:
-//   mail_from()     SPF and iprev start now, on the scheduler
+//   mail_from()     SPF starts now, on the scheduler; iprev too, unless the connection
+//                   started it at CONNECT (connection_iprev.hpp), as the milter does
 //   header()        kept for DKIM and the PRA (bounded); Authentication-Results fields
 //                   carrying our authserv-id are noted
 //   end_of_headers()  one key lookup per DKIM-Signature, Sender ID (PRA) and the DMARC
@@ -36,6 +37,7 @@
 #include "resolver/scoped_resolver.hpp"
 #include "verify/authres/auth_results.hpp"
 #include "verify/pipeline/auth_settings.hpp"
+#include "verify/pipeline/connection_iprev.hpp"
 #include "verify/pipeline/dmarc_step.hpp"
 #include "verify/spf/spf_types.hpp"
 
@@ -71,8 +73,11 @@ struct Verdict {
 
 class MessageSession {
 public:
+    // iprev: the connection's lookups (started at CONNECT, shared by its messages), or null
+    // to run them for this message alone from MAIL FROM (enma-check).
     MessageSession(coro::Scheduler& scheduler, std::shared_ptr<resolver::Resolver> resolver,
-                   std::shared_ptr<const AuthSettings> settings, ConnectionInfo connection);
+                   std::shared_ptr<const AuthSettings> settings, ConnectionInfo connection,
+                   std::shared_ptr<ConnectionIprev> iprev = {});
     ~MessageSession();
     MessageSession(const MessageSession&) = delete;
     MessageSession& operator=(const MessageSession&) = delete;
@@ -90,6 +95,7 @@ public:
 private:
     spf::SpfInput spf_input() const;
     void add_iprev_result(Verdict& verdict) const;
+    void finish_connection_iprev(Verdict& verdict);
     void add_spf_result(Verdict& verdict) const;
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);
@@ -102,6 +108,7 @@ private:
     std::shared_ptr<const AuthSettings> m_settings;
     ConnectionInfo m_connection;
     std::shared_ptr<MessageState> m_state;
+    std::shared_ptr<ConnectionIprev> m_iprev;  // null: iprev runs in m_state's group
     std::string m_mail_from;
     std::size_t m_header_bytes = 0;
     int m_ar_fields = 0;
