@@ -203,9 +203,11 @@ struct DmarcConfig {
     bool m_exempt_authenticated = false;
 };
 
-// Sections still to come; their switches are refused when turned on (config_validate).
 struct ArcConfig {
     bool m_auth = false;
+    std::vector<std::string> m_trusted_sealers;  // lower-case domains, no final dot
+    int m_max_instances = 50;
+    std::uint64_t m_max_header_bytes = 65536;
 };
 struct IprevConfig {
     bool m_auth = false;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "app/common/arc_fields.hpp"
 #include "app/common/dmarc_fields.hpp"
 #include "app/common/logging.hpp"
 #include "app/enma/milter_write_batch.hpp"
@@ -297,6 +298,8 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
                 (property.m_property == "d" || property.m_property == "s"))
                 record.add(key + "_" + property.m_property, property.m_value);
     }
+    if (verdict.m_arc)
+        add_arc_fields(record, *verdict.m_arc);
     if (verdict.m_dmarc)
         add_dmarc_fields(record, *verdict.m_dmarc);
     if (!verdict.m_spf_explanation.empty())

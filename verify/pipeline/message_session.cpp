@@ -8,6 +8,7 @@
 #include "verify/authres/authserv_id.hpp"
 #include "verify/iprev/iprev_authres.hpp"
 #include "verify/message/header_field.hpp"
+#include "verify/pipeline/arc_step.hpp"
 #include "verify/pipeline/dnssec_word.hpp"
 #include "verify/pipeline/message_state.hpp"
 
@@ -88,6 +89,7 @@ MessageSession::MessageSession(coro::Scheduler& scheduler,
     if (m_settings->m_dkim)
         m_state->m_dkim =
             std::make_unique<dkim::DkimVerifier>(m_settings->m_dkim_options, std::time(nullptr));
+    m_state->m_arc = make_arc_verifier(*m_settings);
 }
 
 MessageSession::~MessageSession() {
@@ -136,6 +138,11 @@ void MessageSession::header(std::string_view name, std::string_view value) {
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
     if (m_state->m_dkim)
         m_state->m_dkim->add_header(name, value);
+    if (m_state->m_arc) {
+        m_state->m_arc->add_header(name, value);
+        if (!m_state->m_dkim)
+            m_state->m_arc_headers.push_back({std::string(name), std::string(value)});
+    }
 }
 
 // end_of_headers - the key lookups (one per signature) and Sender ID start together, with one
@@ -156,6 +163,8 @@ void MessageSession::end_of_headers() {
                                            std::move(request.m_domain)));
         }
     }
+    if (m_state->m_arc && !m_headers_truncated)
+        start_arc_lookups(m_state, tasks);
     if (m_settings->m_dmarc.m_enabled && !m_headers_truncated)
         if (auto lookups = start_dmarc_lookups(m_state, dmarc_context(), signing_domains))
             tasks.push_back(std::move(*lookups));
@@ -174,6 +183,8 @@ void MessageSession::end_of_headers() {
 void MessageSession::body(std::string_view chunk) {
     if (m_state->m_dkim)
         m_state->m_dkim->add_body(chunk);
+    if (m_state->m_arc)
+        m_state->m_arc->add_body(chunk);
 }
 
 Verdict MessageSession::end_of_message() {
@@ -194,6 +205,7 @@ Verdict MessageSession::end_of_message() {
     add_spf_result(verdict);
     add_sidf_result(verdict);
     add_dkim_results(verdict);
+    add_arc_result(verdict);
     add_adsp_result(verdict, started);
     add_dmarc_result(verdict, started);
     if (m_headers_truncated)
@@ -297,6 +309,14 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
     }
 }
 
+// add_arc_result - after DKIM's, whose body hashes the AMSs share.
+void MessageSession::add_arc_result(Verdict& verdict) {
+    if (!m_state->m_arc || m_headers_truncated)
+        return;
+    verdict.m_arc = finish_arc(*m_state);
+    verdict.m_results.push_back(arc_auth_result(*verdict.m_arc, m_connection.m_ip));
+}
+
 // add_adsp_result - RFC 5617 needs the DKIM verdicts, so its lookups are a second round on
 // the same group, under what is left of the message's deadline (none left: they are
 // cancelled at once and end as temperror).
@@ -371,6 +391,8 @@ void MessageSession::add_dmarc_result(Verdict& verdict,
     if (!m_settings->m_dmarc.m_enabled || m_headers_truncated)
         return;
     auto dmarc = finish_dmarc(m_state, dmarc_context(), started + m_settings->m_deadline);
+    if (verdict.m_arc)
+        apply_arc_override(*verdict.m_arc, dmarc, *m_state, *m_settings);
     verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
     verdict.m_results.push_back(dmarc_auth_result(dmarc));
     verdict.m_results.back().m_dnssec = dnssec_field(dmarc.m_output.m_security);
@@ -385,7 +407,7 @@ void MessageSession::mark_truncated(Verdict& verdict) const {
     verdict.m_headers_truncated = true;
     std::erase_if(verdict.m_results, [](const verify::AuthResult& result) {
         return result.m_method == "dkim" || result.m_method == "sender-id" ||
-               result.m_method == "dkim-adsp";
+               result.m_method == "dkim-adsp" || result.m_method == "arc";
     });
     const auto add = [&](bool enabled, std::string_view method) {
         if (enabled)
@@ -393,6 +415,8 @@ void MessageSession::mark_truncated(Verdict& verdict) const {
                 {std::string(method), "permerror", "", std::string(kTruncated), {}});
     };
     add(static_cast<bool>(m_state->m_dkim), "dkim");
+    if (m_state->m_arc)  // ARC has no permerror (RFC 8617 10.1): a chain not read is a fail
+        verdict.m_results.push_back({"arc", "fail", "", std::string(kTruncated), {}});
     add(m_settings->m_sidf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated),
         "sender-id");
     add(m_settings->m_adsp, "dkim-adsp");
