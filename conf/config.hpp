@@ -204,6 +204,11 @@ struct DmarcConfig {
 // Sections still to come; their switches are refused when turned on (config_validate).
 struct ArcConfig {
     bool m_auth = false;
+    // Sealing (RFC 8617 5.1): on when the key file, selector and domain are all set.
+    std::string m_seal_key_file;
+    std::string m_seal_selector;
+    std::string m_seal_domain;
+    std::vector<std::string> m_seal_headers;  // the AMS h=, lower case, "from" among them
 };
 struct IprevConfig {
     bool m_auth = false;

@@ -56,6 +56,7 @@ private:
     sfsistat fail_message(SMFICTX* ctx, const std::string& why);
     bool remove_forged(SMFICTX* ctx, const std::vector<int>& indices);
     std::string apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
+    std::string insert_seal(SMFICTX* ctx, const arc::SealedSet& set);
     void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
 
     coro::Scheduler& m_scheduler;

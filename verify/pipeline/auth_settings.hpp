@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "resolver/ip_address.hpp"
+#include "verify/arc/arc_seal.hpp"
 #include "verify/dkim/dkim_options.hpp"
 #include "verify/dmarc/dmarc_result.hpp"
 #include "verify/dmarc/public_suffix_list.hpp"
@@ -61,6 +62,7 @@ struct AuthSettings {
     std::size_t m_max_header_bytes = 4 << 20;      // headers kept beyond this are not verified
     dkim::DkimOptions m_dkim_options;
     DmarcSettings m_dmarc;
+    std::shared_ptr<const arc::SealSettings> m_arc_seal;  // arc.seal_*; null: no sealing
 };
 
 }  // namespace enma::pipeline

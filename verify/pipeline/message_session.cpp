@@ -79,6 +79,8 @@ MessageSession::MessageSession(coro::Scheduler& scheduler,
     if (m_settings->m_dkim)
         m_state->m_dkim =
             std::make_unique<dkim::DkimVerifier>(m_settings->m_dkim_options, std::time(nullptr));
+    if (m_settings->m_arc_seal)
+        m_seal = std::make_unique<SealStep>(m_settings->m_arc_seal);
 }
 
 MessageSession::~MessageSession() {
@@ -124,6 +126,8 @@ void MessageSession::header(std::string_view name, std::string_view value) {
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
     if (m_state->m_dkim)
         m_state->m_dkim->add_header(name, value);
+    if (m_seal)
+        m_seal->header(name, value);
 }
 
 // end_of_headers - the key lookups (one per signature) and Sender ID start together, with one
@@ -162,6 +166,8 @@ void MessageSession::end_of_headers() {
 void MessageSession::body(std::string_view chunk) {
     if (m_state->m_dkim)
         m_state->m_dkim->add_body(chunk);
+    if (m_seal)
+        m_seal->body(chunk);
 }
 
 Verdict MessageSession::end_of_message() {
@@ -185,6 +191,9 @@ Verdict MessageSession::end_of_message() {
         mark_truncated(verdict);
     verdict.m_header_value =
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
+    if (m_seal)  // after the A-R value: the seal carries this hop's results
+        verdict.m_seal = m_seal->finish(verdict.m_header_value, seal_chain(), m_headers_truncated,
+                                        std::time(nullptr));
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
     for (const auto& [name, value] : m_state->m_pra_headers)
         if (message::iequals(name, "From")) {
@@ -332,6 +341,12 @@ void MessageSession::add_iprev_result(Verdict& verdict) const {
 DmarcContext MessageSession::dmarc_context() const {
     return {*m_settings, m_mail_from, m_connection.m_helo, m_connection.m_ip,
             m_connection.m_authenticated};
+}
+
+// seal_chain - the incoming chain as ARC validation found it; nullopt while enma does not
+// validate ARC chains (a message carrying one is then left unsealed).
+std::optional<SealChain> MessageSession::seal_chain() const {
+    return std::nullopt;
 }
 
 // add_dmarc_result - after SPF and DKIM: the evaluation, and the action it calls for.

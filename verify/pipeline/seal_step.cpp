@@ -1,0 +1,71 @@
+// seal_step.cpp - deciding whether and how to seal, then sealing.
+#include "verify/pipeline/seal_step.hpp"
+
+namespace enma::pipeline {
+
+namespace {
+
+bool is_arc_field(const message::HeaderField& field) {
+    return field.is(arc::kAarName) || field.is(arc::kAmsName) || field.is(arc::kSealName);
+}
+
+// skip_reason - why the message gets no seal, or empty (instance and cv set in `out`).
+std::string plan(SealOutcome& out, const std::optional<SealChain>& chain, std::size_t arc_fields,
+                 bool truncated) {
+    if (truncated)
+        return "header too large to seal";
+    if (!chain) {
+        if (arc_fields > 0)
+            return "ARC chain present but not validated";
+        out.m_instance = 1;
+        return {};
+    }
+    if (chain->m_highest_instance >= arc::kMaxInstance)
+        return "ARC chain already at instance 50";
+    out.m_instance = chain->m_highest_instance + 1;
+    out.m_cv = chain->m_cv;
+    if (chain->m_highest_instance > 0 && out.m_cv == arc::ChainValidation::none)
+        out.m_cv = arc::ChainValidation::fail;  // sets present, yet "none": not a chain
+    return {};
+}
+
+}  // namespace
+
+std::string SealOutcome::log_value() const {
+    if (!m_set)
+        return "none";
+    return "i=" + std::to_string(m_instance) + " cv=" + std::string(arc::to_string(m_cv));
+}
+
+SealStep::SealStep(std::shared_ptr<const arc::SealSettings> settings)
+    : m_settings(std::move(settings)), m_body(message::Canonicalization::relaxed, std::nullopt) {}
+
+void SealStep::header(std::string_view name, std::string_view value) {
+    m_headers.push_back({std::string(name), std::string(value)});
+    if (is_arc_field(m_headers.back()))
+        ++m_arc_fields;
+}
+
+SealOutcome SealStep::finish(const std::string& results, const std::optional<SealChain>& chain,
+                             bool truncated, std::int64_t now) {
+    m_body.finish();
+    SealOutcome out;
+    out.m_skipped = plan(out, chain, m_arc_fields, truncated);
+    if (!out.m_skipped.empty())
+        return out;
+    arc::SealInput input;
+    input.m_instance = out.m_instance;
+    input.m_cv = out.m_cv;
+    if (chain && out.m_cv == arc::ChainValidation::pass)
+        input.m_previous_sets = chain->m_previous_sets;
+    input.m_results = results;
+    input.m_headers = &m_headers;
+    input.m_body_hash = m_body.digest();
+    input.m_now = now;
+    out.m_set = arc::seal(*m_settings, input);
+    if (!out.m_set)
+        out.m_skipped = "signing failed";
+    return out;
+}
+
+}  // namespace enma::pipeline
