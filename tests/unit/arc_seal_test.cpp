@@ -214,3 +214,19 @@ TEST_CASE("SealStep: which messages are sealed, at which instance, with which cv
     CHECK(full.m_skipped == "ARC chain already at instance 50");
     CHECK_FALSE(full.m_set);
 }
+
+TEST_CASE("SealStep::highest_instance reads i= of every ARC field, capped past 50") {
+    auto settings = std::make_shared<const arc::SealSettings>(arc::SealSettings{
+        std::make_shared<const dkim::SigningKey>(test_key()), "seal.example", "s1", {"from"}});
+    pipeline::SealStep step(settings);
+    step.header("ARC-Seal", " a=rsa-sha256; i=3; cv=pass; b=");
+    step.header("ARC-Authentication-Results", " i=7; mx.example; none");
+    step.header("ARC-Message-Signature", " i=x; a=rsa-sha256");
+    step.header("X-Not-Arc", " i=40");
+    CHECK(step.highest_instance() == 7);
+    CHECK(step.arc_fields() == 3);
+    step.header("arc-seal", " i=99999999999");
+    CHECK(step.highest_instance() == 0 + 7);  // does not fit an int: unreadable
+    step.header("arc-seal", " i=600");
+    CHECK(step.highest_instance() == 51);
+}

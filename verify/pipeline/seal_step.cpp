@@ -1,6 +1,11 @@
 // seal_step.cpp - deciding whether and how to seal, then sealing.
 #include "verify/pipeline/seal_step.hpp"
 
+#include <algorithm>
+#include <charconv>
+
+#include "verify/dkim/tag_list.hpp"
+
 namespace enma::pipeline {
 
 namespace {
@@ -9,7 +14,25 @@ bool is_arc_field(const message::HeaderField& field) {
     return field.is(arc::kAarName) || field.is(arc::kAmsName) || field.is(arc::kSealName);
 }
 
-// skip_reason - why the message gets no seal, or empty (instance and cv set in `out`).
+// instance_of - the i= of an ARC field (AAR: "i=N;" first; AMS, AS: a tag list), capped
+// above kMaxInstance; 0 if unreadable.
+int instance_of(const message::HeaderField& field) {
+    std::string text;
+    if (field.is(arc::kAarName)) {
+        text = std::string(message::trim_wsp(field.m_raw_value));
+        text = text.starts_with("i=") ? text.substr(2, text.find(';') - 2) : "";
+    } else if (const auto* tag = dkim::parse_tag_list(field.m_raw_value).find("i")) {
+        text = tag->m_value;
+    }
+    text = std::string(message::trim_wsp(text));
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0)
+        return 0;
+    return std::min(value, arc::kMaxInstance + 1);
+}
+
+// plan - why the message gets no seal, or empty (instance and cv set in `out`).
 std::string plan(SealOutcome& out, const std::optional<SealChain>& chain, std::size_t arc_fields,
                  bool truncated) {
     if (truncated)
@@ -42,8 +65,10 @@ SealStep::SealStep(std::shared_ptr<const arc::SealSettings> settings)
 
 void SealStep::header(std::string_view name, std::string_view value) {
     m_headers.push_back({std::string(name), std::string(value)});
-    if (is_arc_field(m_headers.back()))
-        ++m_arc_fields;
+    if (!is_arc_field(m_headers.back()))
+        return;
+    ++m_arc_fields;
+    m_highest_instance = std::max(m_highest_instance, instance_of(m_headers.back()));
 }
 
 SealOutcome SealStep::finish(const std::string& results, const std::optional<SealChain>& chain,

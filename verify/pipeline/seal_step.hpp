@@ -53,12 +53,16 @@ public:
                        bool truncated, std::int64_t now);
 
     std::size_t arc_fields() const noexcept { return m_arc_fields; }
+    // highest_instance - the largest i= among the ARC fields seen (0 if none readable): the
+    // instance a failed chain with gaps is sealed above.
+    int highest_instance() const noexcept { return m_highest_instance; }
 
 private:
     std::shared_ptr<const arc::SealSettings> m_settings;
     std::vector<message::HeaderField> m_headers;
     dkim::BodyHash m_body;
     std::size_t m_arc_fields = 0;
+    int m_highest_instance = 0;
 };
 
 }  // namespace enma::pipeline
