@@ -201,9 +201,11 @@ struct DmarcConfig {
     bool m_exempt_authenticated = false;
 };
 
-// Sections still to come; their switches are refused when turned on (config_validate).
 struct ArcConfig {
     bool m_auth = false;
+    std::vector<std::string> m_trusted_sealers;  // lower-case domains, no final dot
+    int m_max_instances = 50;
+    std::uint64_t m_max_header_bytes = 65536;
     // Sealing (RFC 8617 5.1): on when the key file, selector and domain are all set.
     std::string m_seal_key_file;
     std::string m_seal_selector;

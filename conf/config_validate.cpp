@@ -62,12 +62,6 @@ void check_milter(const Config& config, const Provenance& provenance) {
     }
 }
 
-// check_unimplemented - a switch that would do nothing is refused rather than ignored.
-void check_unimplemented(const Config& config, const Provenance& provenance) {
-    if (config.m_arc.m_auth)
-        fail(provenance, "arc.auth", "ARC (RFC 8617) is not implemented yet; set it to false");
-}
-
 void check_dmarc(const Config& config, const Provenance& provenance) {
     const auto& dmarc = config.m_dmarc;
     const auto acts = [](DmarcAction action) { return action != DmarcAction::none; };
@@ -106,7 +100,6 @@ void validate_config(const Config& config, const Provenance& provenance) {
     check_milter(config, provenance);
     check_logging(config, provenance);
     check_resolver(config, provenance);
-    check_unimplemented(config, provenance);
     check_dmarc(config, provenance);
     check_arc_seal(config, provenance);
 }

@@ -286,8 +286,20 @@ void add_method_keys(std::vector<KeySpec>& t) {
                          "Check DKIM ADSP (RFC 5617, historic since 2013).",
                          FIELD(m_dkimadsp.m_auth)));
     t.push_back(bool_key("arc.auth", "false",
-                         "Verify ARC sets (RFC 8617). Not implemented yet: true is refused.",
+                         "Verify the ARC chain (RFC 8617) and report arc= in the A-R field.",
                          FIELD(m_arc.m_auth)));
+    t.push_back(make_key(
+        "arc.trusted_sealers", "domain list", "",
+        "ARC sealers (AS d=) whose ARC-Authentication-Results may override a "
+        "DMARC fail (docs/arc.md).",
+        FIELD(m_arc.m_trusted_sealers), parse_domain_list,
+        [](const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }));
+    t.push_back(int_key("arc.max_instances", "50", 1, 50,
+                        "Most ARC sets a chain may have; a longer chain is arc=fail.",
+                        FIELD(m_arc.m_max_instances)));
+    t.push_back(size_key("arc.max_header_bytes", "64K", 1024, 1024 * 1024,
+                         "Most bytes all ARC fields of a message may take; more is arc=fail.",
+                         FIELD(m_arc.m_max_header_bytes)));
     t.push_back(
         bool_key("iprev.auth", "false",
                  "Check the client's reverse DNS (RFC 8601 iprev): PTR, then its names forward.",

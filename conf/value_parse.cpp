@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <optional>
@@ -224,6 +225,41 @@ std::vector<resolver::Network> parse_address_list(std::string_view text) {
         networks.push_back(*network);
     }
     return networks;
+}
+
+namespace {
+
+// is_domain - LDH labels of 1..63 octets separated by dots, 253 octets at most.
+bool is_domain(std::string_view name) {
+    if (name.empty() || name.size() > 253)
+        return false;
+    std::size_t label = 0;
+    for (char c : name) {
+        const bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (c == '.' ? label == 0 : !ldh)
+            return false;
+        label = c == '.' ? 0 : label + 1;
+        if (label > 63)
+            return false;
+    }
+    return label > 0;
+}
+
+}  // namespace
+
+std::vector<std::string> parse_domain_list(std::string_view text) {
+    std::vector<std::string> domains;
+    for (const auto item : split_list(text)) {
+        std::string domain(item);
+        std::transform(domain.begin(), domain.end(), domain.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (!domain.empty() && domain.back() == '.')
+            domain.pop_back();
+        if (!is_domain(domain))
+            throw ValueError(fmt::format("'{}' is not a domain name (A-labels)", bounded(item)));
+        domains.push_back(std::move(domain));
+    }
+    return domains;
 }
 
 std::vector<HostAddress> parse_host_list(std::string_view text) {

@@ -40,6 +40,9 @@ std::vector<HostAddress> parse_host_list(std::string_view text);
 std::vector<StubZone> parse_stub_zones(std::string_view text);
 // parse_milter_socket - inet:PORT[@HOST], inet6:PORT[@HOST], unix:/path or local:/path.
 std::string parse_milter_socket(std::string_view text);
+// parse_domain_list - domain names (LDH labels, ASCII), comma or blank separated; lower-cased,
+// a final dot dropped.
+std::vector<std::string> parse_domain_list(std::string_view text);
 // parse_path - an absolute path; empty only if allow_empty.
 std::string parse_path(std::string_view text, bool allow_empty);
 

@@ -63,6 +63,8 @@ void add_dmarc_fields(LogRecord& record, const pipeline::DmarcVerdict& verdict) 
         .add("dmarc_dkim_aligned", out.m_dkim_aligned);
     if (!verdict.m_override.empty())
         record.add("dmarc_override", verdict.m_override);
+    if (!verdict.m_override_comment.empty())
+        record.add("dmarc_override_comment", verdict.m_override_comment);
     if (out.m_dkim_aligned)
         record.add("dmarc_dkim_domain", out.m_dkim_domain)
             .add("dmarc_dkim_selector", out.m_dkim_selector);

@@ -9,7 +9,8 @@
 namespace enma::app {
 
 // add_dmarc_fields - dmarc_header_from, dmarc_policy_domain, dmarc_p, dmarc_sp, dmarc_np,
-// dmarc_policy, dmarc_disposition, dmarc_applied, dmarc_override, dmarc_adkim, dmarc_aspf,
+// dmarc_policy, dmarc_disposition, dmarc_applied, dmarc_override,
+// dmarc_override_comment, dmarc_adkim, dmarc_aspf,
 // dmarc_testing, dmarc_spf_aligned, dmarc_dkim_aligned, dmarc_dkim_domain,
 // dmarc_dkim_selector, dmarc_spf_domain, dmarc_spf_scope, dmarc_rua, dmarc_ruf, dmarc_fo,
 // dmarc_action (docs/daemon.md lists them).

@@ -121,6 +121,10 @@ pipeline::AuthSettings auth_settings(const conf::Config& config, const std::stri
     dkim.m_rfc4871_compatible = config.m_dkim.m_rfc4871_compatible;
     dkim.m_signheader_limit = static_cast<std::size_t>(config.m_dkim.m_signheader_limit);
     settings.m_dmarc = dmarc_settings(config.m_dmarc);
+    settings.m_arc.m_enabled = config.m_arc.m_auth;
+    settings.m_arc.m_trusted_sealers = config.m_arc.m_trusted_sealers;
+    settings.m_arc.m_limits.m_max_instances = static_cast<unsigned>(config.m_arc.m_max_instances);
+    settings.m_arc.m_limits.m_max_bytes = static_cast<std::size_t>(config.m_arc.m_max_header_bytes);
     settings.m_arc_seal = seal_settings(config.m_arc);
     return settings;
 }

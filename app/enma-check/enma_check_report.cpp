@@ -1,6 +1,7 @@
 // enma_check_report.cpp - the header line and the JSON object of enma-check.
 #include "app/enma-check/enma_check_report.hpp"
 
+#include "app/common/arc_fields.hpp"
 #include "app/common/dmarc_fields.hpp"
 #include "verify/authres/auth_results.hpp"
 
@@ -28,18 +29,35 @@ nlohmann::ordered_json dns_json(const pipeline::Verdict& verdict) {
             {"deadline_expired", verdict.m_deadline_expired}};
 }
 
+// without_prefix - a LogRecord's fields starting with `prefix`, as one object without it.
+nlohmann::ordered_json without_prefix(const LogRecord& record, std::string_view prefix) {
+    const auto fields = nlohmann::ordered_json::parse("{" + record.json_fields() + "}");
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : fields.items())
+        if (key.rfind(prefix, 0) == 0)
+            out[key.substr(prefix.size())] = value;
+    return out;
+}
+
 // dmarc_json - the daemon's dmarc_* log fields, as one object without the prefix.
 nlohmann::ordered_json dmarc_json(const pipeline::Verdict& verdict) {
     if (!verdict.m_dmarc)
         return nullptr;
     LogRecord record("dmarc");
     add_dmarc_fields(record, *verdict.m_dmarc);
-    const auto fields = nlohmann::ordered_json::parse("{" + record.json_fields() + "}");
-    nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (const auto& [key, value] : fields.items())
-        if (key.rfind("dmarc_", 0) == 0)
-            out[key.substr(6)] = value;
-    return out;
+    return without_prefix(record, "dmarc_");
+}
+
+// arc_json - the result and the daemon's arc_* log fields, as one object without the prefix.
+nlohmann::ordered_json arc_json(const pipeline::Verdict& verdict) {
+    if (!verdict.m_arc)
+        return nullptr;
+    LogRecord record("arc");
+    record.add("arc_result", arc::to_string(verdict.m_arc->m_output.m_result));
+    if (!verdict.m_arc->m_output.m_reason.empty())
+        record.add("arc_reason", verdict.m_arc->m_output.m_reason);
+    add_arc_fields(record, *verdict.m_arc);
+    return without_prefix(record, "arc_");
 }
 
 nlohmann::ordered_json envelope_json(const CheckEnvelope& envelope) {
@@ -126,6 +144,7 @@ nlohmann::ordered_json verdict_json(std::string_view authserv_id, const pipeline
             {"header_from", verdict.m_header_from},
             {"results", results},
             {"forged_authentication_results", verdict.m_forged_indices},
+            {"arc", arc_json(verdict)},
             {"dmarc", dmarc_json(verdict)},
             {"action", action_word(verdict.m_action)},
             {"dns", dns_json(verdict)}};

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "app/common/arc_fields.hpp"
 #include "app/common/dmarc_fields.hpp"
 #include "app/common/logging.hpp"
 #include "app/enma/milter_write_batch.hpp"
@@ -303,12 +304,14 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
                 (property.m_property == "d" || property.m_property == "s"))
                 record.add(key + "_" + property.m_property, property.m_value);
     }
+    if (verdict.m_arc)
+        add_arc_fields(record, *verdict.m_arc);
     if (verdict.m_dmarc)
         add_dmarc_fields(record, *verdict.m_dmarc);
     if (verdict.m_seal) {
-        record.add("arc_seal", verdict.m_seal->log_value());
+        record.add("arc_sealed", verdict.m_seal->log_value());
         if (!verdict.m_seal->m_skipped.empty())
-            record.add("arc_seal_reason", verdict.m_seal->m_skipped);
+            record.add("arc_sealed_reason", verdict.m_seal->m_skipped);
     }
     if (!verdict.m_spf_explanation.empty())
         record.add("spf_explanation", verdict.m_spf_explanation);

@@ -17,6 +17,9 @@
 #                          (check_zone_text)                                  -> insecure
 #   interop.example.       unsigned: DKIM keys made at start for the OpenDKIM interop corpus
 #                          (interop_zone_text: rsa2048, rsa1024, ed25519) and SPF -> insecure
+#   arc.example.           unsigned: ARC sealers hop1..hop3.arc.example (key sel._domainkey under
+#                          each, made at start: arc_zone_text) and the author domain
+#                          author.arc.example (SPF 198.18.7.25 only, DMARC p=reject) -> insecure
 #   iprev.example., 33.22.11.in-addr.arpa., 2.0.0.0.1.0.0.0.8.f.4.0.1.0.a.2.ip6.arpa.
 #                          unsigned: iprev's forward and reverse data (iprev_zone_texts) -> insecure
 # Variables: ENMA_IT_NSD_PORT, ENMA_IT_PROXY_PORT (+50 ms), ENMA_IT_BLACKHOLE_PORT (never
@@ -24,7 +27,8 @@
 # (inline anchor text), ENMA_IT_BROKEN_KEY_FILE, ENMA_IT_DIR (the temporary directory),
 # ENMA_IT_DKIM_KEY (PEM private key of sel._domainkey.check.example), ENMA_IT_INTEROP_RSA2048_KEY,
 # ENMA_IT_INTEROP_RSA1024_KEY, ENMA_IT_INTEROP_ED25519_KEY (PEM private keys of the selectors
-# rsa2048, rsa1024 and ed25519 at _domainkey.interop.example).
+# rsa2048, rsa1024 and ed25519 at _domainkey.interop.example), ENMA_IT_ARC_HOP1_KEY ..
+# ENMA_IT_ARC_HOP3_KEY (PEM private keys of sel._domainkey.hopN.arc.example).
 # Anything that cannot start is an error (exit status 1), never a skip. Only the standard
 # library is used; NSD, ldnsutils (ldns-keygen, ldns-signzone) and openssl must be installed.
 # ENMA_IT_KEEP=1 keeps the temporary directory (zones, keys, nsd.log) for inspection.
@@ -283,6 +287,24 @@ def interop_zone_text(directory):
     return text, keys
 
 
+# arc.example: ARC chains sealed by dkimpy (tests/integration/arc_test.py) verify against it.
+def arc_zone_text(directory):
+    """The arc.example zone and the ENMA_IT_ARC_* variables naming its private keys."""
+    keys = {}
+    records = ""
+    for hop in ("hop1", "hop2", "hop3"):
+        key = os.path.join(directory, f"arc-{hop}.pem")
+        run_tool(["openssl", "genrsa", "-out", key, "-traditional", "2048"], directory)
+        record = "v=DKIM1; k=rsa; p=" + base64.b64encode(public_key_der(directory, key)).decode()
+        records += f"sel._domainkey.{hop} TXT {split_strings(record)}\n"
+        keys[f"ENMA_IT_ARC_{hop.upper()}_KEY"] = key
+    soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
+    text = ("$ORIGIN arc.example.\n$TTL 300\n" + soa +
+            'author TXT "v=spf1 ip4:198.18.7.25 -all"\n'
+            '_dmarc.author TXT "v=DMARC1; p=reject"\n' + records)
+    return text, keys
+
+
 def build_zones(directory):
     """Write and sign every zone; returns (zone files by name, anchor facts)."""
     files = {}
@@ -307,12 +329,17 @@ def build_zones(directory):
     files["interop.example"] = os.path.join(directory, "interop.example.zone")
     with open(files["interop.example"], "w") as f:
         f.write(interop_text)
+    arc_text, arc_keys = arc_zone_text(directory)
+    files["arc.example"] = os.path.join(directory, "arc.example.zone")
+    with open(files["arc.example"], "w") as f:
+        f.write(arc_text)
     with open(os.path.join(directory, signed_key + ".ds")) as f:
         signed_ds = " ".join(f.read().split())
     anchors = {"ENMA_IT_SIGNED_DS": signed_ds,
                "ENMA_IT_BROKEN_KEY_FILE": os.path.join(directory, broken_key + ".key"),
                "ENMA_IT_DKIM_KEY": check_key}
     anchors.update(interop_keys)
+    anchors.update(arc_keys)
     return files, anchors
 
 

@@ -204,14 +204,19 @@ TEST_CASE("SealStep: which messages are sealed, at which instance, with which cv
     const auto chained =
         run({{"ARC-Seal", " i=1; cv=none"}, {"From", " a@example.com"}}, std::nullopt);
     CHECK(chained.log_value() == "none");
-    CHECK(chained.m_skipped == "ARC chain present but not validated");
+    CHECK(chained.m_skipped == "ARC chain present but not validated (arc.auth is false)");
     CHECK(run({{"From", " a"}}, std::nullopt, true).m_skipped == "header too large to seal");
-    const auto failed =
-        run({{"From", " a"}}, pipeline::SealChain{arc::ChainValidation::fail, 3, {}});
+    const auto failed = run({{"From", " a"}}, pipeline::SealChain{arc::ArcResult::fail, 3, {}, ""});
     CHECK(failed.log_value() == "i=4 cv=fail");
-    const auto full =
-        run({{"From", " a"}}, pipeline::SealChain{arc::ChainValidation::pass, 50, {}});
+    const auto full = run({{"From", " a"}}, pipeline::SealChain{arc::ArcResult::pass, 50, {}, ""});
     CHECK(full.m_skipped == "ARC chain already at instance 50");
+    const auto dns = run({{"From", " a"}}, pipeline::SealChain{arc::ArcResult::fail, 2, {}, "DNS"});
+    CHECK(dns.m_skipped == "DNS");
+    const auto unreadable =
+        run({{"From", " a"}}, pipeline::SealChain{arc::ArcResult::fail, 0, {}, ""});
+    CHECK(unreadable.m_skipped == "ARC fields without a readable instance");
+    const auto none = run({{"From", " a"}}, pipeline::SealChain{arc::ArcResult::none, 0, {}, ""});
+    CHECK(none.log_value() == "i=1 cv=none");
     CHECK_FALSE(full.m_set);
 }
 

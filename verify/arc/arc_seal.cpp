@@ -97,7 +97,7 @@ std::optional<std::string> seal_signature(const SealSettings& settings, const Se
                                                   {"d", settings.m_domain},
                                                   {"s", settings.m_selector}});
     std::string data;
-    if (input.m_cv != ChainValidation::fail)
+    if (input.m_cv != ArcResult::fail)
         for (const auto& field : input.m_previous_sets)
             data += message::canonicalize_header(Canonicalization::relaxed, field);
     data += message::canonicalize_header(Canonicalization::relaxed, kAarName, set.m_aar);
@@ -108,18 +108,6 @@ std::optional<std::string> seal_signature(const SealSettings& settings, const Se
 }
 
 }  // namespace
-
-std::string_view to_string(ChainValidation cv) noexcept {
-    switch (cv) {
-        case ChainValidation::pass:
-            return "pass";
-        case ChainValidation::fail:
-            return "fail";
-        case ChainValidation::none:
-            break;
-    }
-    return "none";
-}
 
 std::optional<SealedSet> seal(const SealSettings& settings, const SealInput& input) {
     SealedSet set;

@@ -18,14 +18,12 @@
 #include <string_view>
 #include <vector>
 
+#include "verify/arc/arc_fields.hpp"  // kAarName, kAmsName, kSealName
+#include "verify/arc/arc_result.hpp"
 #include "verify/dkim/signing_key.hpp"
 #include "verify/message/header_field.hpp"
 
 namespace enma::arc {
-
-// ChainValidation - the cv= of the new seal: what this hop found of the incoming chain.
-enum class ChainValidation { none, pass, fail };
-std::string_view to_string(ChainValidation cv) noexcept;
 
 inline constexpr int kMaxInstance = 50;  // RFC 8617 4.2.1
 
@@ -39,8 +37,8 @@ struct SealSettings {
 
 // SealInput - what one message gives the sealer.
 struct SealInput {
-    int m_instance = 1;  // i= of the new set, 1..kMaxInstance
-    ChainValidation m_cv = ChainValidation::none;
+    int m_instance = 1;                // i= of the new set, 1..kMaxInstance
+    ArcResult m_cv = ArcResult::none;  // the cv= of the new seal: what this hop found
     // AAR, AMS, AS of instances 1..i-1, in that order (empty for none and fail).
     std::vector<message::HeaderField> m_previous_sets;
     std::string m_results;                                 // this hop's A-R value
@@ -55,10 +53,6 @@ struct SealedSet {
     std::string m_ams;
     std::string m_seal;
 };
-
-inline constexpr std::string_view kAarName = "ARC-Authentication-Results";
-inline constexpr std::string_view kAmsName = "ARC-Message-Signature";
-inline constexpr std::string_view kSealName = "ARC-Seal";
 
 // seal - the new set, or nullopt when the key fails to sign (an OpenSSL error).
 std::optional<SealedSet> seal(const SealSettings& settings, const SealInput& input);

@@ -83,11 +83,15 @@ bool parse_hashes(DkimSignature& sig, const Tag& b, const Tag& bh) {
     return true;
 }
 
-bool parse_signed_headers(DkimSignature& sig, const Tag& h) {
+bool parse_signed_headers(DkimSignature& sig, const Tag& h, SignatureKind kind) {
     sig.m_signed_headers = split_list(h.m_value, ':');
     for (const auto& name : sig.m_signed_headers)
         if (name.empty())
             return fail(sig, "empty name in h=");
+    if (kind == SignatureKind::arc_message)
+        return std::none_of(sig.m_signed_headers.begin(), sig.m_signed_headers.end(),
+                            [](const auto& n) { return message::iequals(n, "arc-seal"); }) ||
+               fail(sig, "h= names ARC-Seal");
     const bool has_from = std::any_of(sig.m_signed_headers.begin(), sig.m_signed_headers.end(),
                                       [](const auto& n) { return message::iequals(n, "from"); });
     return has_from || fail(sig, "From is not signed");
@@ -146,16 +150,24 @@ std::string strip_b_value(std::string_view raw, const Tag& b) {
     return std::string(raw.substr(0, b.m_value_begin)) + std::string(raw.substr(b.m_value_end));
 }
 
-bool parse_tags(DkimSignature& sig, std::string_view raw, const TagList& tags) {
+bool parse_version(DkimSignature& sig, const TagList& tags, SignatureKind kind) {
     const Tag* v = tags.find("v");
+    if (kind == SignatureKind::arc_message)
+        return v == nullptr || fail(sig, "v= in an ARC-Message-Signature");
     if (v == nullptr || v->m_value != "1")
         return fail(sig, v ? "unsupported v= version" : "v= missing");
+    return true;
+}
+
+bool parse_tags(DkimSignature& sig, std::string_view raw, const TagList& tags, SignatureKind kind) {
+    if (!parse_version(sig, tags, kind))
+        return false;
     const Tag *a = tags.find("a"), *b = tags.find("b"), *bh = tags.find("bh");
     const Tag *d = tags.find("d"), *h = tags.find("h"), *s = tags.find("s");
     if (!a || !b || !bh || !d || !h || !s)
         return fail(sig, "required tag missing");
     if (!parse_algorithm(sig, a->m_value) || !parse_canon(sig, tags.find("c")) ||
-        !parse_hashes(sig, *b, *bh) || !parse_signed_headers(sig, *h))
+        !parse_hashes(sig, *b, *bh) || !parse_signed_headers(sig, *h, kind))
         return false;
     auto domain = message::to_a_label(d->m_value);
     if (!domain || domain->empty())
@@ -164,7 +176,8 @@ bool parse_tags(DkimSignature& sig, std::string_view raw, const TagList& tags) {
     sig.m_selector = message::to_lower_ascii(strip_fws(s->m_value));
     if (sig.m_selector.empty())
         return fail(sig, "empty s= value");
-    if (!parse_identity(sig, tags.find("i")) || !parse_numbers(sig, tags) ||
+    const Tag* identity = kind == SignatureKind::dkim ? tags.find("i") : nullptr;
+    if (!parse_identity(sig, identity) || !parse_numbers(sig, tags) ||
         !parse_query_methods(sig, tags.find("q")))
         return false;
     sig.m_raw_without_b = strip_b_value(raw, *b);
@@ -180,7 +193,7 @@ bool is_within_domain(std::string_view sub, std::string_view domain) noexcept {
            message::iequals(sub.substr(sub.size() - domain.size()), domain);
 }
 
-DkimSignature parse_dkim_signature(std::string_view raw_value) {
+DkimSignature parse_dkim_signature(std::string_view raw_value, SignatureKind kind) {
     DkimSignature sig;
     const TagList tags = parse_tag_list(raw_value);
     if (!tags.m_ok) {
@@ -194,7 +207,7 @@ DkimSignature parse_dkim_signature(std::string_view raw_value) {
         sig.m_selector = s->m_value;
     if (const Tag* a = tags.find("a"))
         sig.m_algorithm_text = a->m_value;
-    sig.m_ok = parse_tags(sig, raw_value, tags);
+    sig.m_ok = parse_tags(sig, raw_value, tags, kind);
     return sig;
 }
 

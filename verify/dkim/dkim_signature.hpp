@@ -40,8 +40,14 @@ struct DkimSignature {
     std::string m_raw_without_b;  // the raw field value with the b= value removed (3.7)
 };
 
-// parse_dkim_signature - parse the value of a DKIM-Signature field as received.
-DkimSignature parse_dkim_signature(std::string_view raw_value);
+// SignatureKind - the DKIM-Signature grammar, or RFC 8617 4.1.2's ARC-Message-Signature:
+// the same tags except that there is no v=, i= is the ARC instance (the caller reads it;
+// m_identity is "@" + d=), From need not be signed and h= must not name ARC-Seal.
+enum class SignatureKind : std::uint8_t { dkim, arc_message };
+
+// parse_dkim_signature - parse the value of a DKIM-Signature (or AMS) field as received.
+DkimSignature parse_dkim_signature(std::string_view raw_value,
+                                   SignatureKind kind = SignatureKind::dkim);
 
 // is_within_domain - `sub` equals `domain` or is a subdomain of it (ASCII, case-insensitive).
 bool is_within_domain(std::string_view sub, std::string_view domain) noexcept;

@@ -104,10 +104,15 @@ void DkimVerifier::set_key(std::size_t index, KeyLookupResult key) {
 }
 
 BodyHash* DkimVerifier::body_hash_for(const DkimSignature& sig) {
+    return share_body_hash(sig.m_body_canon, sig.m_body_length);
+}
+
+BodyHash* DkimVerifier::share_body_hash(message::Canonicalization canon,
+                                        std::optional<std::uint64_t> limit) {
     for (auto& hash : m_body_hashes)
-        if (hash->matches(sig.m_body_canon, sig.m_body_length))
+        if (hash->matches(canon, limit))
             return hash.get();
-    m_body_hashes.push_back(std::make_unique<BodyHash>(sig.m_body_canon, sig.m_body_length));
+    m_body_hashes.push_back(std::make_unique<BodyHash>(canon, limit));
     return m_body_hashes.back().get();
 }
 

@@ -61,6 +61,13 @@ public:
 
     std::size_t signature_count() const noexcept { return m_entries.size() + m_unchecked; }
 
+    // share_body_hash - the running body hash for (canon, l=), created if no signature uses it
+    // yet: ARC's AMS shares DKIM's body pass. Call before the first add_body(); the hash is
+    // fed by add_body() and finished by finish().
+    BodyHash* share_body_hash(message::Canonicalization canon, std::optional<std::uint64_t> limit);
+    // headers - every field added so far, top to bottom (ARC picks its signed fields here).
+    const std::vector<message::HeaderField>& headers() const noexcept { return m_headers; }
+
 private:
     struct Entry;
 

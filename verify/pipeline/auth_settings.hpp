@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "resolver/ip_address.hpp"
+#include "verify/arc/arc_limits.hpp"
 #include "verify/arc/arc_seal.hpp"
 #include "verify/dkim/dkim_options.hpp"
 #include "verify/dmarc/dmarc_result.hpp"
@@ -44,6 +45,14 @@ struct DmarcSettings {
     bool m_exempt_authenticated = true;                 // SMTP AUTH clients never acted on
 };
 
+// ArcSettings - arc.*: chain validation (RFC 8617 5.2) and the trusted sealers whose
+// ARC-Authentication-Results may override a DMARC fail (RFC 8617 7.2).
+struct ArcSettings {
+    bool m_enabled = false;  // arc.auth
+    arc::ArcLimits m_limits;
+    std::vector<std::string> m_trusted_sealers;  // arc.trusted_sealers: lower-case domains
+};
+
 struct AuthSettings {
     std::string m_authserv_id;         // authresult.identifier (the host name by default)
     std::string m_receiver;            // SPF %{r}: our host name
@@ -62,6 +71,7 @@ struct AuthSettings {
     std::size_t m_max_header_bytes = 4 << 20;      // headers kept beyond this are not verified
     dkim::DkimOptions m_dkim_options;
     DmarcSettings m_dmarc;
+    ArcSettings m_arc;
     std::shared_ptr<const arc::SealSettings> m_arc_seal;  // arc.seal_*; null: no sealing
 };
 

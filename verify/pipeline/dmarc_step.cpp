@@ -168,6 +168,9 @@ verify::AuthResult dmarc_auth_result(const DmarcVerdict& verdict) {
     if (out.m_record)
         comment = "p=" + std::string(dmarc::to_string(out.m_policy)) +
                   " dis=" + std::string(dmarc::to_string(verdict.m_applied));
+    if (!verdict.m_override_comment.empty())
+        comment = join_comment(comment,
+                               "override " + verdict.m_override + " " + verdict.m_override_comment);
     result.m_comment = join_comment(comment, dnssec_comment(out.m_security));
     if (!out.m_author_domain.empty())
         result.m_properties.push_back({"header", "from", out.m_author_domain});

@@ -29,7 +29,10 @@ struct DmarcVerdict {
     Action m_action = Action::none;
     dmarc::Policy m_applied = dmarc::Policy::none;  // what was done: the "dis=" of the A-R
     std::string m_override;  // RFC 9990 PolicyOverrideType when m_applied is less than asked
-    SmtpReply m_reply;       // for reject and tempfail
+    // Why, when enma itself overrode (a trusted ARC sealer: "arc=pass as.2.d=... dmarc=pass");
+    // goes into the A-R comment and the log record (RFC 9990's reason comment).
+    std::string m_override_comment;
+    SmtpReply m_reply;  // for reject and tempfail
 };
 
 // DmarcContext - what the step needs from the session.

@@ -8,6 +8,7 @@
 #include "verify/authres/authserv_id.hpp"
 #include "verify/iprev/iprev_authres.hpp"
 #include "verify/message/header_field.hpp"
+#include "verify/pipeline/arc_step.hpp"
 #include "verify/pipeline/dnssec_word.hpp"
 #include "verify/pipeline/message_state.hpp"
 
@@ -79,6 +80,7 @@ MessageSession::MessageSession(coro::Scheduler& scheduler,
     if (m_settings->m_dkim)
         m_state->m_dkim =
             std::make_unique<dkim::DkimVerifier>(m_settings->m_dkim_options, std::time(nullptr));
+    m_state->m_arc = make_arc_verifier(*m_settings);
     if (m_settings->m_arc_seal)
         m_seal = std::make_unique<SealStep>(m_settings->m_arc_seal);
 }
@@ -126,6 +128,11 @@ void MessageSession::header(std::string_view name, std::string_view value) {
         m_state->m_pra_headers.emplace_back(std::string(name), trim(value));
     if (m_state->m_dkim)
         m_state->m_dkim->add_header(name, value);
+    if (m_state->m_arc) {
+        m_state->m_arc->add_header(name, value);
+        if (!m_state->m_dkim)
+            m_state->m_arc_headers.push_back({std::string(name), std::string(value)});
+    }
     if (m_seal)
         m_seal->header(name, value);
 }
@@ -148,6 +155,8 @@ void MessageSession::end_of_headers() {
                                            std::move(request.m_domain)));
         }
     }
+    if (m_state->m_arc && !m_headers_truncated)
+        start_arc_lookups(m_state, tasks);
     if (m_settings->m_dmarc.m_enabled && !m_headers_truncated)
         if (auto lookups = start_dmarc_lookups(m_state, dmarc_context(), signing_domains))
             tasks.push_back(std::move(*lookups));
@@ -166,6 +175,8 @@ void MessageSession::end_of_headers() {
 void MessageSession::body(std::string_view chunk) {
     if (m_state->m_dkim)
         m_state->m_dkim->add_body(chunk);
+    if (m_state->m_arc)
+        m_state->m_arc->add_body(chunk);
     if (m_seal)
         m_seal->body(chunk);
 }
@@ -185,6 +196,7 @@ Verdict MessageSession::end_of_message() {
     add_spf_result(verdict);
     add_sidf_result(verdict);
     add_dkim_results(verdict);
+    add_arc_result(verdict);
     add_adsp_result(verdict, started);
     add_dmarc_result(verdict, started);
     if (m_headers_truncated)
@@ -192,8 +204,8 @@ Verdict MessageSession::end_of_message() {
     verdict.m_header_value =
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
     if (m_seal)  // after the A-R value: the seal carries this hop's results
-        verdict.m_seal = m_seal->finish(verdict.m_header_value, seal_chain(), m_headers_truncated,
-                                        std::time(nullptr));
+        verdict.m_seal = m_seal->finish(verdict.m_header_value, seal_chain(verdict),
+                                        m_headers_truncated, std::time(nullptr));
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
     for (const auto& [name, value] : m_state->m_pra_headers)
         if (message::iequals(name, "From")) {
@@ -291,6 +303,14 @@ void MessageSession::add_dkim_results(Verdict& verdict) {
     }
 }
 
+// add_arc_result - after DKIM's, whose body hashes the AMSs share.
+void MessageSession::add_arc_result(Verdict& verdict) {
+    if (!m_state->m_arc || m_headers_truncated)
+        return;
+    verdict.m_arc = finish_arc(*m_state);
+    verdict.m_results.push_back(arc_auth_result(*verdict.m_arc, m_connection.m_ip));
+}
+
 // add_adsp_result - RFC 5617 needs the DKIM verdicts, so its lookups are a second round on
 // the same group, under what is left of the message's deadline (none left: they are
 // cancelled at once and end as temperror).
@@ -343,10 +363,27 @@ DmarcContext MessageSession::dmarc_context() const {
             m_connection.m_authenticated};
 }
 
-// seal_chain - the incoming chain as ARC validation found it; nullopt while enma does not
-// validate ARC chains (a message carrying one is then left unsealed).
-std::optional<SealChain> MessageSession::seal_chain() const {
-    return std::nullopt;
+// seal_chain - the incoming chain as ARC validation found it, for the seal's cv= and the
+// sets it signs; nullopt when the chain was not validated (arc.auth false: a message
+// carrying one is then left unsealed).
+std::optional<SealChain> MessageSession::seal_chain(const Verdict& verdict) const {
+    if (!verdict.m_arc)
+        return std::nullopt;
+    const arc::ArcOutput& out = verdict.m_arc->m_output;
+    SealChain chain;
+    chain.m_cv = out.m_result;
+    if (out.m_result == arc::ArcResult::fail && out.m_temporary)
+        chain.m_unsealable = "ARC chain validation failed on a DNS error";
+    if (out.m_result != arc::ArcResult::pass) {  // RFC 8617 5.1.2: a fail seals its own set
+        chain.m_highest_instance =
+            std::max(static_cast<int>(out.m_instances), m_seal->highest_instance());
+        return chain;
+    }
+    chain.m_highest_instance = static_cast<int>(out.m_instances);
+    for (const auto& set : m_state->m_arc->chain().m_sets)
+        chain.m_previous_sets.insert(chain.m_previous_sets.end(),
+                                     {set.m_aar_field, set.m_ams_field, set.m_seal_field});
+    return chain;
 }
 
 // add_dmarc_result - after SPF and DKIM: the evaluation, and the action it calls for.
@@ -355,6 +392,8 @@ void MessageSession::add_dmarc_result(Verdict& verdict,
     if (!m_settings->m_dmarc.m_enabled || m_headers_truncated)
         return;
     auto dmarc = finish_dmarc(m_state, dmarc_context(), started + m_settings->m_deadline);
+    if (verdict.m_arc)
+        apply_arc_override(*verdict.m_arc, dmarc, *m_state, *m_settings);
     verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
     verdict.m_results.push_back(dmarc_auth_result(dmarc));
     verdict.m_results.back().m_dnssec = dnssec_field(dmarc.m_output.m_security);
@@ -369,7 +408,7 @@ void MessageSession::mark_truncated(Verdict& verdict) const {
     verdict.m_headers_truncated = true;
     std::erase_if(verdict.m_results, [](const verify::AuthResult& result) {
         return result.m_method == "dkim" || result.m_method == "sender-id" ||
-               result.m_method == "dkim-adsp";
+               result.m_method == "dkim-adsp" || result.m_method == "arc";
     });
     const auto add = [&](bool enabled, std::string_view method) {
         if (enabled)
@@ -377,6 +416,8 @@ void MessageSession::mark_truncated(Verdict& verdict) const {
                 {std::string(method), "permerror", "", std::string(kTruncated), {}});
     };
     add(static_cast<bool>(m_state->m_dkim), "dkim");
+    if (m_state->m_arc)  // ARC has no permerror (RFC 8617 10.1): a chain not read is a fail
+        verdict.m_results.push_back({"arc", "fail", "", std::string(kTruncated), {}});
     add(m_settings->m_sidf && !(m_connection.m_authenticated && m_settings->m_skip_authenticated),
         "sender-id");
     add(m_settings->m_adsp, "dkim-adsp");

@@ -6,6 +6,7 @@
 //                   carrying our authserv-id are noted
 //   end_of_headers()  one key lookup per DKIM-Signature, Sender ID (PRA) and the DMARC
 //                   policy lookups (dmarc_step.hpp) start, together
+//                   (with arc.auth, the ARC chain's key lookups too: arc_step.hpp)
 //   body()          chunks go straight into the DKIM body hashes, on the calling thread
 //   end_of_message()  waits for all lookups under the per-message deadline (expiry cancels
 //                   them, so they end as temperror), checks signatures on the calling
@@ -35,6 +36,7 @@
 #include "resolver/resolver.hpp"
 #include "resolver/scoped_resolver.hpp"
 #include "verify/authres/auth_results.hpp"
+#include "verify/pipeline/arc_step.hpp"
 #include "verify/pipeline/auth_settings.hpp"
 #include "verify/pipeline/dmarc_step.hpp"
 #include "verify/pipeline/seal_step.hpp"
@@ -63,6 +65,7 @@ struct Verdict {
     bool m_deadline_expired = false;        // some lookups were cancelled by the deadline
     double m_eom_ms = 0;  // end_of_message(): waiting for DNS plus checking signatures
     std::optional<DmarcVerdict> m_dmarc;  // with dmarc.auth: the evaluation and its action
+    std::optional<ArcVerdict> m_arc;      // with arc.auth: the chain's validation
     Action m_action = Action::none;       // what the MTA is to do with the message
     SmtpReply m_reply;                    // its reply, for reject and tempfail
     bool m_headers_truncated = false;     // the header passed the kept-header bound
@@ -95,11 +98,12 @@ private:
     void add_spf_result(Verdict& verdict) const;
     void add_sidf_result(Verdict& verdict) const;
     void add_dkim_results(Verdict& verdict);
+    void add_arc_result(Verdict& verdict);
     void add_adsp_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
     void add_dmarc_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
     void mark_truncated(Verdict& verdict) const;
     DmarcContext dmarc_context() const;
-    std::optional<SealChain> seal_chain() const;
+    std::optional<SealChain> seal_chain(const Verdict& verdict) const;
 
     [[maybe_unused]] coro::Scheduler& m_scheduler;  // clang: kept for the lookups to come
     std::shared_ptr<const AuthSettings> m_settings;

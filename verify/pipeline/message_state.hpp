@@ -18,6 +18,7 @@
 #include "resolver/scoped_resolver.hpp"
 #include "resolver/security_tally.hpp"
 #include "verify/adsp/adsp_check.hpp"
+#include "verify/arc/arc_verifier.hpp"
 #include "verify/dkim/dkim_verifier.hpp"
 #include "verify/dkim/key_lookup.hpp"
 #include "verify/dmarc/author.hpp"
@@ -44,16 +45,21 @@ struct MessageState {
     // One tally per method whose result rests on several answers (security_tally.hpp).
     resolver::SecurityTally m_spf_tally{m_resolver};
     resolver::SecurityTally m_sidf_tally{m_resolver};
+    resolver::SecurityTally m_arc_tally{m_resolver};
     // Written on the loop thread, read by the message's thread after m_group->wait().
     std::optional<spf::SpfOutput> m_spf;
     std::optional<sidf::SidfOutput> m_sidf;
     std::map<std::size_t, dkim::KeyLookupResult> m_keys;
+    std::map<std::size_t, dkim::KeyLookupResult> m_arc_keys;
     std::optional<adsp::AdspOutput> m_adsp;
     std::optional<iprev::IprevOutput> m_iprev;
     dmarc::DnsSnapshot m_dmarc_dns;
     // Kept by the message's thread.
     std::vector<sidf::HeaderField> m_pra_headers;
     std::unique_ptr<dkim::DkimVerifier> m_dkim;
+    std::unique_ptr<arc::ArcVerifier> m_arc;
+    // Every kept field, for the AMS's signed fields, when no DkimVerifier keeps them.
+    std::vector<message::HeaderField> m_arc_headers;
     std::vector<dkim::DkimResult> m_dkim_results;  // the DKIM verdicts, for ADSP and DMARC
     std::optional<dmarc::Author> m_author;         // set at end of headers
 

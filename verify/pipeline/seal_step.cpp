@@ -39,16 +39,20 @@ std::string plan(SealOutcome& out, const std::optional<SealChain>& chain, std::s
         return "header too large to seal";
     if (!chain) {
         if (arc_fields > 0)
-            return "ARC chain present but not validated";
+            return "ARC chain present but not validated (arc.auth is false)";
         out.m_instance = 1;
         return {};
     }
+    if (!chain->m_unsealable.empty())
+        return chain->m_unsealable;
+    if (chain->m_cv == arc::ArcResult::fail && chain->m_highest_instance == 0)
+        return "ARC fields without a readable instance";
     if (chain->m_highest_instance >= arc::kMaxInstance)
         return "ARC chain already at instance 50";
     out.m_instance = chain->m_highest_instance + 1;
     out.m_cv = chain->m_cv;
-    if (chain->m_highest_instance > 0 && out.m_cv == arc::ChainValidation::none)
-        out.m_cv = arc::ChainValidation::fail;  // sets present, yet "none": not a chain
+    if (chain->m_highest_instance > 0 && out.m_cv == arc::ArcResult::none)
+        out.m_cv = arc::ArcResult::fail;  // sets present, yet "none": not a chain
     return {};
 }
 
@@ -81,7 +85,7 @@ SealOutcome SealStep::finish(const std::string& results, const std::optional<Sea
     arc::SealInput input;
     input.m_instance = out.m_instance;
     input.m_cv = out.m_cv;
-    if (chain && out.m_cv == arc::ChainValidation::pass)
+    if (chain && out.m_cv == arc::ArcResult::pass)
         input.m_previous_sets = chain->m_previous_sets;
     input.m_results = results;
     input.m_headers = &m_headers;

@@ -7,7 +7,8 @@
 //  - a message whose header was not kept whole (past the header bound) is never sealed: the
 //    AMS would sign a header it has not seen;
 //  - a message carrying ARC fields is sealed only with a validated chain (SealChain); cv=fail
-//    chains are sealed with cv=fail, and a chain already at instance 50 is never sealed.
+//    chains are sealed with cv=fail, and a chain already at instance 50 is never sealed, nor
+//    one whose validation failed on a DNS error (a cv=fail would end it for good).
 #pragma once
 
 #include <cstdint>
@@ -25,16 +26,17 @@ namespace enma::pipeline {
 
 // SealChain - what ARC validation found of the incoming chain.
 struct SealChain {
-    arc::ChainValidation m_cv = arc::ChainValidation::none;
+    arc::ArcResult m_cv = arc::ArcResult::none;
     int m_highest_instance = 0;                         // 0: no ARC sets
     std::vector<message::HeaderField> m_previous_sets;  // AAR, AMS, AS of 1..highest
+    std::string m_unsealable;  // why this chain must not be sealed at all (empty: it may)
 };
 
 // SealOutcome - the set to add, or why there is none (for the log).
 struct SealOutcome {
     std::optional<arc::SealedSet> m_set;
     int m_instance = 0;
-    arc::ChainValidation m_cv = arc::ChainValidation::none;
+    arc::ArcResult m_cv = arc::ArcResult::none;
     std::string m_skipped;  // empty when sealed
 
     // log_value - "i=2 cv=pass" when sealed, "none" otherwise.
