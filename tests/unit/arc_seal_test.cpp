@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -97,6 +98,18 @@ TEST_CASE("SigningKey reads an RSA PEM key and refuses anything else without quo
     CHECK_FALSE(
         dkim::SigningKey::from_pem(pem_of(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")), error));
     CHECK(error == "not an RSA key (ARC seals are rsa-sha256 only)");
+}
+
+TEST_CASE("SigningKey refuses a damaged key whose signatures would never verify") {
+    const char* source = std::getenv("ENMA_SOURCE_DIR");
+    REQUIRE(source != nullptr);
+    // rsa_pkcs1 with e changed from 65537 to 65539: it decodes, but does not sign for its n, e.
+    const auto path = std::filesystem::path(source) / "tests/fuzz/corpus/seal_key";
+    CHECK(dkim::SigningKey::load_file((path / "rsa_pkcs1").string()).bits() == 1024);
+    CHECK_THROWS_WITH(dkim::SigningKey::load_file((path / "rsa_wrong_exponent").string()),
+                      ((path / "rsa_wrong_exponent").string() +
+                       ": damaged RSA key: its signatures do not verify with its own public key")
+                          .c_str());
 }
 
 TEST_CASE("SigningKey::load_file names the file and the reason") {

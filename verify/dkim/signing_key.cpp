@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "verify/dkim/public_key.hpp"
 #include "verify/dkim/sha256.hpp"
 
 namespace enma::dkim {
@@ -58,6 +59,10 @@ std::optional<SigningKey> SigningKey::from_pem(std::string_view pem, std::string
         error = "RSA key of " + std::to_string(key.bits()) + " bits; 1024 to 4096 are allowed";
         return std::nullopt;
     }
+    if (!key.signs_verifiably()) {
+        error = "damaged RSA key: its signatures do not verify with its own public key";
+        return std::nullopt;
+    }
     return key;
 }
 
@@ -74,6 +79,16 @@ SigningKey SigningKey::load_file(const std::string& path) {
     if (!key)
         throw std::runtime_error(path + ": " + error);
     return std::move(*key);
+}
+
+// signs_verifiably - a PEM file can decode to a key whose private half does not match its
+// public half (a flipped bit in d or a prime): every seal made with it would fail, silently.
+// Our own verifier checks one signature at load time instead.
+bool SigningKey::signs_verifiably() const {
+    constexpr std::string_view probe = "enma signing key self-test";
+    const auto signature = sign(probe);
+    const auto public_key = PublicKey::load("rsa", public_key_der());
+    return signature && public_key && public_key->verify(Algorithm::rsa_sha256, probe, *signature);
 }
 
 unsigned SigningKey::bits() const noexcept {

@@ -1,7 +1,8 @@
 // signing_key.hpp - an RSA private key that signs header data with rsa-sha256 (RFC 6376 3.3).
 //
 // Invariants: a SigningKey always holds an RSA key of kMinBits..kMaxBits bits (RFC 8301 3.2:
-// signers MUST use at least 1024 bits; our own verifier refuses more than 4096); it is
+// signers MUST use at least 1024 bits; our own verifier refuses more than 4096) whose
+// signatures verify with its own public half (checked once at load time); it is
 // immutable once loaded, so one key is shared by every message thread at once. Nothing of
 // the key material ever appears in an error message.
 //
@@ -43,6 +44,7 @@ private:
         void operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
     };
     explicit SigningKey(EVP_PKEY* key) : m_key(key, Free{}) {}
+    bool signs_verifiably() const;
     std::shared_ptr<EVP_PKEY> m_key;
 };
 
