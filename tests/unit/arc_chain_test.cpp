@@ -51,6 +51,7 @@ TEST_CASE("complete chains of 1, 2 and 3 sets: oldest first") {
         CHECK(result.m_reason.empty());
         REQUIRE(result.m_sets.size() == n);
         CHECK(result.newest() == n);
+        CHECK(result.m_highest_instance == n);
         CHECK(result.m_field_count == 3 * n);
         for (unsigned k = 0; k < n; ++k) {
             CHECK(result.m_sets[k].m_instance == k + 1);
@@ -58,6 +59,13 @@ TEST_CASE("complete chains of 1, 2 and 3 sets: oldest first") {
             CHECK(result.m_sets[k].m_aar_field.m_name == "ARC-Authentication-Results");
         }
     }
+}
+
+TEST_CASE("the RFC's longest chain, 50 sets, has a valid form") {
+    const ArcChain result = collect_arc_chain(chain(50));
+    CHECK(result.m_status == ArcResult::pass);
+    CHECK(result.newest() == 50);
+    CHECK(result.m_field_count == 150);
 }
 
 TEST_CASE("a missing field or set fails") {
@@ -73,6 +81,7 @@ TEST_CASE("a missing field or set fails") {
     CHECK(result.m_status == ArcResult::fail);
     CHECK(result.m_reason == "ARC set i=2 missing");
     CHECK(result.m_sets.empty());
+    CHECK(result.m_highest_instance == 3);  // a sealer of a broken chain still numbers on
 }
 
 TEST_CASE("a duplicated field fails") {

@@ -173,3 +173,13 @@ TEST_CASE("split_list drops empty items") {
     CHECK(items[0] == "a");
     CHECK(items[2] == "c");
 }
+
+TEST_CASE("domain list: lower-cased, final dot dropped, LDH labels only") {
+    CHECK(parse_domain_list("Lists.Example., fwd.example") ==
+          std::vector<std::string>{"lists.example", "fwd.example"});
+    CHECK(parse_domain_list("").empty());
+    CHECK_THROWS_WITH_AS(parse_domain_list("ok.example bad!name"),
+                         "'bad!name' is not a domain name (A-labels)", ValueError);
+    CHECK_THROWS_AS(parse_domain_list("a..example"), ValueError);
+    CHECK_THROWS_AS(parse_domain_list(std::string(64, 'a') + ".example"), ValueError);
+}

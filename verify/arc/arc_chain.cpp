@@ -145,6 +145,7 @@ ArcChain ArcCollector::finish() {
     chain.m_field_count = m_fields;
     if (m_fields == 0)
         return chain;
+    chain.m_highest_instance = m_slots.empty() ? 0 : m_slots.rbegin()->first;
     const std::string gap = form_problem();
     if (gap.empty())
         for (auto& [instance, slot] : m_slots)

@@ -42,6 +42,9 @@ struct ArcChain {
     std::string m_reason;           // why the form is invalid (fail only)
     std::vector<ArcSet> m_sets;     // oldest first; m_sets[k].m_instance == k + 1
     std::size_t m_field_count = 0;  // ARC fields seen, kept or not
+    // The highest instance among the fields kept, even when the form is broken (a sealer's
+    // next set is this + 1); 0 when none was kept.
+    unsigned m_highest_instance = 0;
 
     unsigned newest() const noexcept { return static_cast<unsigned>(m_sets.size()); }
 };
