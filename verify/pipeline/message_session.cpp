@@ -376,7 +376,9 @@ std::optional<SealChain> MessageSession::seal_chain(const Verdict& verdict) cons
         chain.m_unsealable = "ARC chain validation failed on a DNS error";
     if (out.m_result != arc::ArcResult::pass) {  // RFC 8617 5.1.2: a fail seals its own set
         chain.m_highest_instance =
-            std::max(static_cast<int>(out.m_instances), m_seal->highest_instance());
+            std::max({static_cast<int>(out.m_instances),
+                      static_cast<int>(m_state->m_arc->chain().m_highest_instance),
+                      m_seal->highest_instance()});
         return chain;
     }
     chain.m_highest_instance = static_cast<int>(out.m_instances);
