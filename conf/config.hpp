@@ -208,6 +208,11 @@ struct ArcConfig {
     std::vector<std::string> m_trusted_sealers;  // lower-case domains, no final dot
     int m_max_instances = 50;
     std::uint64_t m_max_header_bytes = 65536;
+    // Sealing (RFC 8617 5.1): on when the key file, selector and domain are all set.
+    std::string m_seal_key_file;
+    std::string m_seal_selector;
+    std::string m_seal_domain;
+    std::vector<std::string> m_seal_headers;  // the AMS h=, lower case, "from" among them
 };
 struct IprevConfig {
     bool m_auth = false;

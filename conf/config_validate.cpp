@@ -1,6 +1,8 @@
 // config_validate.cpp - the cross-key rules.
 #include "conf/config_validate.hpp"
 
+#include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <iterator>
 
@@ -77,6 +79,27 @@ void check_report(const Config& config, const Provenance& provenance) {
              "report.store is set but dmarc.auth is false (only DMARC results are recorded)");
 }
 
+// check_arc_seal - the sealing keys go together: one alone would seal nothing.
+void check_arc_seal(const Config& config, const Provenance& provenance) {
+    const auto& arc = config.m_arc;
+    const std::array<std::pair<const char*, const std::string*>, 3> keys{
+        {{"arc.seal_key_file", &arc.m_seal_key_file},
+         {"arc.seal_selector", &arc.m_seal_selector},
+         {"arc.seal_domain", &arc.m_seal_domain}}};
+    const auto set = std::count_if(keys.begin(), keys.end(),
+                                   [](const auto& key) { return !key.second->empty(); });
+    if (set == 0 || set == 3)
+        return;
+    for (const auto& [name, value] : keys)
+        if (value->empty())
+            fail(provenance,
+                 set_explicitly(provenance,
+                                {"arc.seal_key_file", "arc.seal_selector", "arc.seal_domain"}),
+                 fmt::format("ARC sealing needs arc.seal_key_file, arc.seal_selector and "
+                             "arc.seal_domain together; {} is empty",
+                             name));
+}
+
 }  // namespace
 
 void validate_config(const Config& config, const Provenance& provenance) {
@@ -85,6 +108,7 @@ void validate_config(const Config& config, const Provenance& provenance) {
     check_resolver(config, provenance);
     check_dmarc(config, provenance);
     check_report(config, provenance);
+    check_arc_seal(config, provenance);
 }
 
 }  // namespace enma::conf

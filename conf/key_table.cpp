@@ -6,6 +6,7 @@
 #include "conf/key_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -307,6 +308,49 @@ void add_method_keys(std::vector<KeySpec>& t) {
                  FIELD(m_iprev.m_auth)));
 }
 
+// parse_header_names - field names for the AMS h=: lower case, From required, and never an
+// ARC field or Authentication-Results (RFC 8617 4.1.2: the next hops rewrite those).
+std::vector<std::string> parse_header_names(std::string_view text) {
+    std::vector<std::string> names;
+    for (const auto item : split_list(text)) {
+        const bool bad = std::any_of(item.begin(), item.end(),
+                                     [](char c) { return c <= ' ' || c >= 0x7f || c == ':'; });
+        if (bad)
+            throw ValueError(fmt::format("'{}' is not a header field name", bounded(item)));
+        std::string name(item);
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (name.starts_with("arc-") || name == "authentication-results")
+            throw ValueError(fmt::format("'{}' must not be signed by an ARC seal", name));
+        names.push_back(std::move(name));
+    }
+    if (std::find(names.begin(), names.end(), "from") == names.end())
+        throw ValueError("the list must contain From (RFC 6376 5.4)");
+    return names;
+}
+
+void add_arc_seal_keys(std::vector<KeySpec>& t) {
+    t.push_back(path_key("arc.seal_key_file", "", true,
+                         "PEM RSA private key (1024 to 4096 bits) ARC seals are signed with; "
+                         "read at start and on SIGHUP. Sealing is on when this, "
+                         "arc.seal_selector and arc.seal_domain are all set (docs/arc.md).",
+                         FIELD(m_arc.m_seal_key_file)));
+    t.push_back(word_key("arc.seal_selector", "", true,
+                         "Selector (s=) of the sealing key: TXT at "
+                         "SELECTOR._domainkey.DOMAIN.",
+                         FIELD(m_arc.m_seal_selector)));
+    t.push_back(word_key("arc.seal_domain", "", true, "Signing domain (d=) of the ARC seals.",
+                         FIELD(m_arc.m_seal_domain)));
+    t.push_back(make_key(
+        "arc.seal_headers", "header name list",
+        "from, to, cc, subject, date, message-id, in-reply-to, references, "
+        "reply-to, sender, mime-version, content-type, "
+        "content-transfer-encoding, list-id",
+        "Header fields the ARC-Message-Signature signs (h=); must contain From.",
+        FIELD(m_arc.m_seal_headers), parse_header_names,
+        [](const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }));
+}
+
 // parse_reply - "CODE X.Y.Z text" for a reply of `klass` (4 or 5), as smfi_setreply takes it.
 SmtpReplyConfig parse_reply(std::string_view text, char klass) {
     const auto fail = [&](std::string_view why) -> SmtpReplyConfig {
@@ -486,6 +530,7 @@ std::vector<KeySpec> key_table() {
     add_logging_keys(table);
     add_method_keys(table);
     add_dmarc_keys(table);
+    add_arc_seal_keys(table);
     add_authresult_keys(table);
     add_resolver_keys(table);
     add_metrics_keys(table);

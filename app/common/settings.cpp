@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <stdexcept>
 
 namespace enma::app {
 
@@ -58,6 +59,24 @@ pipeline::DmarcSettings dmarc_settings(const conf::DmarcConfig& config) {
     return settings;
 }
 
+// seal_settings - arc.seal_*; the key is read here, so a reload reads it anew. A key file
+// that cannot be used stops start-up (or a reload) naming the file, never its content.
+std::shared_ptr<const arc::SealSettings> seal_settings(const conf::ArcConfig& config) {
+    if (config.m_seal_key_file.empty())
+        return nullptr;
+    auto settings = std::make_shared<arc::SealSettings>();
+    try {
+        settings->m_key = std::make_shared<const dkim::SigningKey>(
+            dkim::SigningKey::load_file(config.m_seal_key_file));
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("arc.seal_key_file ") + e.what());
+    }
+    settings->m_domain = config.m_seal_domain;
+    settings->m_selector = config.m_seal_selector;
+    settings->m_headers = config.m_seal_headers;
+    return settings;
+}
+
 }  // namespace
 
 resolver::ResolverOptions resolver_options(const conf::Config& config) {
@@ -106,6 +125,7 @@ pipeline::AuthSettings auth_settings(const conf::Config& config, const std::stri
     settings.m_arc.m_trusted_sealers = config.m_arc.m_trusted_sealers;
     settings.m_arc.m_limits.m_max_instances = static_cast<unsigned>(config.m_arc.m_max_instances);
     settings.m_arc.m_limits.m_max_bytes = static_cast<std::size_t>(config.m_arc.m_max_header_bytes);
+    settings.m_arc_seal = seal_settings(config.m_arc);
     return settings;
 }
 

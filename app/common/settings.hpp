@@ -16,7 +16,7 @@ namespace enma::app {
 resolver::ResolverOptions resolver_options(const conf::Config& config);
 // auth_settings - spf.*, sidf.*, dkim.*, dmarc.*, authresult.*, milter.* as AuthSettings; an
 // empty authresult.identifier becomes `host_name`. Throws std::runtime_error when the public
-// suffix list of dmarc.org_domain psl cannot be read.
+// suffix list of dmarc.org_domain psl or the key of arc.seal_key_file cannot be read.
 pipeline::AuthSettings auth_settings(const conf::Config& config, const std::string& host_name);
 // local_host_name - gethostname(), or "localhost" if that fails.
 std::string local_host_name();

@@ -1,13 +1,13 @@
 // enma_check_main.cpp - enma-check: the milter's verdict on one message, from a shell.
 //
 //   enma-check [--ip ADDR] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... [--hostname NAME]
-//              [--json] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [FILE|-]
+//              [--json] [--seal] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [FILE|-]
 //
 // Reads one RFC 5322 message, hands it to MessageSession exactly as the milter would
 // (enma_check_run.hpp) and prints the Authentication-Results header the daemon would add,
-// or with --json one JSON object (docs/enma-check.md). Settings come from the daemon's
-// enma.conf (-c) and -o overrides. stdout carries only the result; notes go to stderr.
-// Exit status: 0 evaluated, 1 unreadable input, 2 usage or configuration error.
+// or with --json one JSON object (docs/enma-check.md); with --seal, the ARC set too. Settings come
+// from the daemon's enma.conf (-c) and -o overrides. stdout carries only the result; notes go to
+// stderr. Exit status: 0 evaluated, 1 unreadable input, 2 usage or configuration error.
 #include <unistd.h>
 
 #include <exception>
@@ -65,6 +65,17 @@ std::string fold_for(app::Folding folding) {
     return isatty(STDOUT_FILENO) ? "\n\t" : "\r\n\t";
 }
 
+// print_seal - the ARC set as the daemon inserts it (newest on top), or why there is none.
+void print_seal(const pipeline::Verdict& verdict, const std::string& fold, const std::string& end) {
+    if (!verdict.m_seal || !verdict.m_seal->m_set) {
+        std::cerr << "enma-check: not sealed: "
+                  << (verdict.m_seal ? verdict.m_seal->m_skipped : "sealing is off") << std::endl;
+        return;
+    }
+    for (const auto& line : app::seal_lines(*verdict.m_seal->m_set, fold))
+        std::cout << line << end;
+}
+
 void print(const app::EnmaCheckOptions& options, const app::CheckOutcome& outcome) {
     if (outcome.m_excluded)
         std::cerr << "enma-check: note: common.exclusion_addresses lists "
@@ -74,12 +85,16 @@ void print(const app::EnmaCheckOptions& options, const app::CheckOutcome& outcom
         const std::string fold = fold_for(options.m_folding);
         const std::string end = fold.starts_with("\r") ? "\r\n" : "\n";
         std::cout << app::header_line(outcome.m_authserv_id, outcome.m_verdict, fold) << end;
+        if (options.m_seal)
+            print_seal(outcome.m_verdict, fold, end);
         return;
     }
     const app::CheckEnvelope envelope{options.m_ip ? options.m_ip->to_string() : "",
                                       app::connection_info(options).m_hostname, options.m_helo,
                                       options.m_mail_from, options.m_rcpts};
-    const auto json = app::verdict_json(outcome.m_authserv_id, outcome.m_verdict, envelope);
+    auto json = app::verdict_json(outcome.m_authserv_id, outcome.m_verdict, envelope);
+    if (options.m_seal)
+        json["arc_seal"] = app::seal_json(outcome.m_verdict);
     std::cout << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
               << std::endl;
 }
@@ -96,7 +111,7 @@ int run(const app::EnmaCheckOptions& options, const conf::Config& config) {
     try {
         outcome = app::run_check(options, config, message);
     } catch (const std::exception& error) {
-        std::cerr << "enma-check: resolver settings: " << error.what() << std::endl;
+        std::cerr << "enma-check: settings: " << error.what() << std::endl;
         return kExitUsage;
     }
     print(options, outcome);
@@ -128,5 +143,9 @@ int main(int argc, char** argv) {
         std::cerr << "enma-check: " << error.what() << std::endl;
         return kExitUsage;
     }
+    if (options.m_seal && config.m_arc.m_seal_key_file.empty())
+        return usage_error(
+            "--seal needs arc.seal_key_file, arc.seal_selector and "
+            "arc.seal_domain (-c FILE or -o KEY=VALUE)");
     return run(options, config);
 }

@@ -8,7 +8,7 @@ namespace enma::app {
 namespace {
 
 // Long-only options get a code of their own (kLongOnly | a digit).
-enum Code : int { ip = '1', helo, mail_from, rcpt, hostname, json, crlf, lf };
+enum Code : int { ip = '1', helo, mail_from, rcpt, hostname, json, crlf, lf, seal };
 
 constexpr option kLong[] = {{"ip", required_argument, nullptr, kLongOnly | ip},
                             {"helo", required_argument, nullptr, kLongOnly | helo},
@@ -16,6 +16,7 @@ constexpr option kLong[] = {{"ip", required_argument, nullptr, kLongOnly | ip},
                             {"rcpt", required_argument, nullptr, kLongOnly | rcpt},
                             {"hostname", required_argument, nullptr, kLongOnly | hostname},
                             {"json", no_argument, nullptr, kLongOnly | json},
+                            {"seal", no_argument, nullptr, kLongOnly | seal},
                             {"crlf", no_argument, nullptr, kLongOnly | crlf},
                             {"lf", no_argument, nullptr, kLongOnly | lf},
                             {"help", no_argument, nullptr, kLongOnly | 'h'},
@@ -77,6 +78,9 @@ void apply(int code, const std::string& value, const std::string& name, EnmaChec
         case json:
             o.m_json = true;
             return;
+        case seal:
+            o.m_seal = true;
+            return;
         case crlf:
             o.m_folding = Folding::crlf;
             return;
@@ -118,6 +122,9 @@ std::string check_usage_text() {
            "  --rcpt ADDR        envelope recipient (repeatable; reported only)\n"
            "  --hostname NAME    the MTA's name for the client (default: [ADDR])\n"
            "  --json             one JSON object: every result, reason and DNS statistics\n"
+           "  --seal             also print the ARC set (ARC-Seal, ARC-Message-Signature,\n"
+           "                     ARC-Authentication-Results) enma would add; needs\n"
+           "                     arc.seal_key_file, arc.seal_selector and arc.seal_domain\n"
            "  --crlf, --lf       fold the header with CRLF+TAB or LF+TAB (default: LF+TAB\n"
            "                     on a terminal, CRLF+TAB otherwise)\n"
            "  -c FILE            enma.conf to read (as the daemon)\n"

@@ -1,7 +1,7 @@
 // enma_check_options.hpp - enma-check's command line as a struct, checked before any DNS.
 //
 //   enma-check [--ip ADDR] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... [--hostname NAME]
-//              [--json] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [-hV] [FILE|-]
+//              [--json] [--seal] [--crlf|--lf] [-c FILE] [-o KEY=VALUE]... [-hV] [FILE|-]
 //
 // Parsed with getopt_long (getopt_args.hpp): long options take their value as the next
 // argument or after '=', short ones attached or next; `--` ends the options; options may
@@ -30,6 +30,7 @@ struct EnmaCheckOptions {
     std::vector<std::string> m_rcpts;         // --rcpt, in order (reported, not verified)
     std::string m_hostname;                   // --hostname; empty: "[ip]" as an MTA says
     bool m_json = false;                      // --json
+    bool m_seal = false;                      // --seal: also the ARC set enma would add
     Folding m_folding = Folding::automatic;   // --crlf / --lf
     bool m_help = false;                      // -h / --help
     bool m_version = false;                   // -V / --version

@@ -76,6 +76,61 @@ std::string header_line(std::string_view authserv_id, const pipeline::Verdict& v
            verify::render_auth_results(authserv_id, verdict.m_results, fold);
 }
 
+namespace {
+
+// refold - `value` (folded "\n\t") with `fold` instead.
+std::string refold(std::string_view value, std::string_view fold) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\n') {
+            out += fold.substr(0, fold.size() - 1);  // the TAB after it stays
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+// one_line - `value` unfolded: each "\n\t" becomes one SP (the same under relaxed
+// canonicalisation).
+std::string one_line(std::string_view value) {
+    std::string out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\n' && i + 1 < value.size() && value[i + 1] == '\t') {
+            out += ' ';
+            ++i;
+            continue;
+        }
+        out += value[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> seal_lines(const arc::SealedSet& set, std::string_view fold) {
+    const auto line = [&](std::string_view name, const std::string& value) {
+        return std::string(name) + ": " + refold(value, fold);
+    };
+    return {line(arc::kSealName, set.m_seal), line(arc::kAmsName, set.m_ams),
+            line(arc::kAarName, set.m_aar)};
+}
+
+nlohmann::ordered_json seal_json(const pipeline::Verdict& verdict) {
+    nlohmann::ordered_json out;
+    out["sealed"] = verdict.m_seal ? verdict.m_seal->log_value() : "none";
+    out["reason"] = verdict.m_seal ? verdict.m_seal->m_skipped : "sealing is off";
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+    if (verdict.m_seal && verdict.m_seal->m_set) {
+        const auto& set = *verdict.m_seal->m_set;
+        fields[std::string(arc::kSealName)] = one_line(set.m_seal);
+        fields[std::string(arc::kAmsName)] = one_line(set.m_ams);
+        fields[std::string(arc::kAarName)] = one_line(set.m_aar);
+    }
+    out["fields"] = fields;
+    return out;
+}
+
 nlohmann::ordered_json verdict_json(std::string_view authserv_id, const pipeline::Verdict& verdict,
                                     const CheckEnvelope& envelope) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();

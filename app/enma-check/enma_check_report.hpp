@@ -29,6 +29,13 @@ struct CheckEnvelope {
 std::string header_line(std::string_view authserv_id, const pipeline::Verdict& verdict,
                         std::string_view fold);
 
+// seal_lines - "ARC-Seal: ...", "ARC-Message-Signature: ...", "ARC-Authentication-Results: ..."
+// (top to bottom as the daemon inserts them), each folded with `fold`, no line break at the end.
+std::vector<std::string> seal_lines(const arc::SealedSet& set, std::string_view fold);
+
+// seal_json - {"sealed": "i=1 cv=none" or "none", "reason", "fields": {name: one-line value}}.
+nlohmann::ordered_json seal_json(const pipeline::Verdict& verdict);
+
 // verdict_json - every method's results, reasons and properties, and the DNS statistics.
 nlohmann::ordered_json verdict_json(std::string_view authserv_id, const pipeline::Verdict& verdict,
                                     const CheckEnvelope& envelope);

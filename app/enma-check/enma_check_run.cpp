@@ -48,6 +48,8 @@ CheckOutcome run_check(const EnmaCheckOptions& options, const conf::Config& conf
     scheduler.start();
     auto runtime = build_runtime(config, scheduler, nullptr);
     auto settings = std::make_shared<pipeline::AuthSettings>(*runtime->m_auth);
+    if (!options.m_seal)  // a seal costs a signature: only when it is asked for
+        settings->m_arc_seal = nullptr;
     if (!options.m_ip) {  // SPF and Sender ID need the client's address
         settings->m_spf = false;
         settings->m_sidf = false;

@@ -272,6 +272,22 @@ std::string MilterConnection::apply(SMFICTX* ctx, const pipeline::Verdict& verdi
     value += verdict.m_header_value;
     if (smfi_insheader(ctx, 0, const_cast<char*>(kArField), value.data()) != MI_SUCCESS)
         return "smfi_insheader failed";
+    if (verdict.m_seal && verdict.m_seal->m_set)
+        return insert_seal(ctx, *verdict.m_seal->m_set);
+    return "";
+}
+
+// insert_seal - each field goes on top, so the set reads AS, AMS, AAR above our A-R, newest
+// first, as RFC 8617 4.1 shows it.
+std::string MilterConnection::insert_seal(SMFICTX* ctx, const arc::SealedSet& set) {
+    const std::string space = (m_protocol & SMFIP_HDR_LEADSPC) ? " " : "";
+    const std::pair<std::string_view, const std::string*> fields[] = {
+        {arc::kAarName, &set.m_aar}, {arc::kAmsName, &set.m_ams}, {arc::kSealName, &set.m_seal}};
+    for (const auto& [name, text] : fields) {
+        std::string field(name), value = space + *text;
+        if (smfi_insheader(ctx, 0, field.data(), value.data()) != MI_SUCCESS)
+            return "smfi_insheader failed (" + field + ")";
+    }
     return "";
 }
 
@@ -302,6 +318,11 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
         add_arc_fields(record, *verdict.m_arc);
     if (verdict.m_dmarc)
         add_dmarc_fields(record, *verdict.m_dmarc);
+    if (verdict.m_seal) {
+        record.add("arc_sealed", verdict.m_seal->log_value());
+        if (!verdict.m_seal->m_skipped.empty())
+            record.add("arc_sealed_reason", verdict.m_seal->m_skipped);
+    }
     if (!verdict.m_spf_explanation.empty())
         record.add("spf_explanation", verdict.m_spf_explanation);
     if (!verdict.m_sidf_explanation.empty())

@@ -63,6 +63,7 @@ private:
     sfsistat fail_message(SMFICTX* ctx, const std::string& why);
     bool remove_forged(SMFICTX* ctx, const std::vector<int>& indices);
     std::string apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
+    std::string insert_seal(SMFICTX* ctx, const arc::SealedSet& set);
     void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
     void record_dmarc(const pipeline::Verdict& verdict) const;
 

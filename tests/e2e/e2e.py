@@ -10,6 +10,8 @@
 #   e2e.py dmarc      --enma PATH   Postfix + enma with DMARC actions: reject, hold, pass
 #   e2e.py harden     --enma PATH   issue 13's holes on the wire: a DKIM-Signature flood,
 #                                   fail-closed answers, forged A-R variants, no LEADSPC
+#   e2e.py arc        --enma PATH   ARC sealing: two Postfix hops, two enmas with their own
+#                                   sealing keys; the chain verified by dkimpy
 #   e2e.py ops        --enma PATH   the operator's view: -V/-h, spf.explog, SIGHUP and
 #                                   SIGUSR1, the exit status of a detaching start
 #   e2e.py report     --enma PATH   DMARC records in the SQLite report store, and a store
@@ -32,6 +34,7 @@ from harness import Failures, HarnessError  # noqa: E402
 
 
 def run_suite(name, enma_binary):
+    import suite_arc
     import suite_dmarc
     import suite_harden
     import suite_miltertest
@@ -41,7 +44,7 @@ def run_suite(name, enma_binary):
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
               "miltertest": suite_miltertest.run, "harden": suite_harden.run, "ops": suite_ops.run,
-              "report": suite_report.run}
+              "report": suite_report.run, "arc": suite_arc.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -80,7 +83,7 @@ def final_stop(failures, enma):
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
     parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden", "ops",
-                                           "report"])
+                                           "report", "arc"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

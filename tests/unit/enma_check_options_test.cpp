@@ -24,6 +24,7 @@ TEST_CASE("no arguments: standard input, nothing set") {
     CHECK(options.m_input.empty());
     CHECK_FALSE(options.m_ip);
     CHECK_FALSE(options.m_json);
+    CHECK_FALSE(options.m_seal);
     CHECK(options.m_folding == Folding::automatic);
     CHECK(options.m_overrides.empty());
 }
@@ -32,7 +33,7 @@ TEST_CASE("every flag, values as next argument and after '='") {
     const auto options =
         parse({"--ip", "192.0.2.1", "--helo=mail.example.org", "--mail-from", "<user@example.org>",
                "--rcpt", "a@example.net", "--rcpt=b@example.net", "--hostname", "mail.example.org",
-               "--json", "--crlf", "-c", "/etc/enma.conf", "-o", "resolver.mode=forward",
+               "--json", "--seal", "--crlf", "-c", "/etc/enma.conf", "-o", "resolver.mode=forward",
                "-oresolver.forwarders=127.0.0.1@5353", "message.eml"});
     REQUIRE(options.m_ip);
     CHECK(options.m_ip->to_string() == "192.0.2.1");
@@ -41,6 +42,7 @@ TEST_CASE("every flag, values as next argument and after '='") {
     CHECK(options.m_rcpts == std::vector<std::string>{"a@example.net", "b@example.net"});
     CHECK(options.m_hostname == "mail.example.org");
     CHECK(options.m_json);
+    CHECK(options.m_seal);
     CHECK(options.m_folding == Folding::crlf);
     CHECK(options.m_config_file == "/etc/enma.conf");
     CHECK(options.m_overrides ==

@@ -11,4 +11,7 @@ namespace enma::dkim {
 // is not a multiple of four after FWS is removed. The empty string decodes to "".
 std::optional<std::string> decode_base64(std::string_view text);
 
+// encode_base64 - `bytes` as one line of padded base64 (b=, bh= of a signature we write).
+std::string encode_base64(std::string_view bytes);
+
 }  // namespace enma::dkim

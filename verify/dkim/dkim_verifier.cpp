@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "verify/dkim/header_selection.hpp"
 #include "verify/dkim/public_key.hpp"
 #include "verify/dkim/public_key_cache.hpp"
 #include "verify/message/canonicalization.hpp"
@@ -11,7 +12,7 @@ namespace enma::dkim {
 
 namespace {
 
-using Index = std::map<std::string, std::vector<std::size_t>>;
+using Index = HeaderIndex;
 
 // matches_granularity - RFC 4871 g=: the local part of i= against a pattern with at most one
 // '*'. An empty pattern matches nothing.
@@ -134,9 +135,7 @@ std::vector<DkimResult> DkimVerifier::finish() {
     end_of_headers();
     for (auto& hash : m_body_hashes)
         hash->finish();
-    Index index;  // lower-case field name -> positions, top to bottom
-    for (std::size_t i = 0; i < m_headers.size(); ++i)
-        index[message::to_lower_ascii(message::trim_wsp(m_headers[i].m_name))].push_back(i);
+    const Index index = index_headers(m_headers);
     std::vector<DkimResult> results;
     results.reserve(m_entries.size());
     for (auto& entry : m_entries) {
@@ -221,14 +220,8 @@ void DkimVerifier::evaluate(Entry& entry, const Index& index) {
 // nothing), then the signature field itself with an empty b=, without its final CRLF (3.7).
 std::string DkimVerifier::header_data(const Entry& entry, Index index) const {
     const DkimSignature& sig = entry.m_sig;
-    std::string data;
-    for (const auto& name : sig.m_signed_headers) {
-        auto found = index.find(message::to_lower_ascii(name));
-        if (found == index.end() || found->second.empty())
-            continue;
-        data += message::canonicalize_header(sig.m_header_canon, m_headers[found->second.back()]);
-        found->second.pop_back();
-    }
+    std::string data =
+        signed_header_data(sig.m_header_canon, m_headers, std::move(index), sig.m_signed_headers);
     std::string own =
         message::canonicalize_header(sig.m_header_canon, entry.m_field_name, sig.m_raw_without_b);
     own.resize(own.size() - 2);

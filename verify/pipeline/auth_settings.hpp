@@ -13,6 +13,7 @@
 
 #include "resolver/ip_address.hpp"
 #include "verify/arc/arc_limits.hpp"
+#include "verify/arc/arc_seal.hpp"
 #include "verify/dkim/dkim_options.hpp"
 #include "verify/dmarc/dmarc_result.hpp"
 #include "verify/dmarc/public_suffix_list.hpp"
@@ -71,6 +72,7 @@ struct AuthSettings {
     dkim::DkimOptions m_dkim_options;
     DmarcSettings m_dmarc;
     ArcSettings m_arc;
+    std::shared_ptr<const arc::SealSettings> m_arc_seal;  // arc.seal_*; null: no sealing
 };
 
 }  // namespace enma::pipeline

@@ -90,6 +90,8 @@ MessageSession::MessageSession(coro::Scheduler& scheduler,
         m_state->m_dkim =
             std::make_unique<dkim::DkimVerifier>(m_settings->m_dkim_options, std::time(nullptr));
     m_state->m_arc = make_arc_verifier(*m_settings);
+    if (m_settings->m_arc_seal)
+        m_seal = std::make_unique<SealStep>(m_settings->m_arc_seal);
 }
 
 MessageSession::~MessageSession() {
@@ -143,6 +145,8 @@ void MessageSession::header(std::string_view name, std::string_view value) {
         if (!m_state->m_dkim)
             m_state->m_arc_headers.push_back({std::string(name), std::string(value)});
     }
+    if (m_seal)
+        m_seal->header(name, value);
 }
 
 // end_of_headers - the key lookups (one per signature) and Sender ID start together, with one
@@ -185,6 +189,8 @@ void MessageSession::body(std::string_view chunk) {
         m_state->m_dkim->add_body(chunk);
     if (m_state->m_arc)
         m_state->m_arc->add_body(chunk);
+    if (m_seal)
+        m_seal->body(chunk);
 }
 
 Verdict MessageSession::end_of_message() {
@@ -212,6 +218,9 @@ Verdict MessageSession::end_of_message() {
         mark_truncated(verdict);
     verdict.m_header_value =
         verify::render_auth_results(m_settings->m_authserv_id, verdict.m_results);
+    if (m_seal)  // after the A-R value: the seal carries this hop's results
+        verdict.m_seal = m_seal->finish(verdict.m_header_value, seal_chain(verdict),
+                                        m_headers_truncated, std::time(nullptr));
     verdict.m_forged_indices.assign(m_forged.rbegin(), m_forged.rend());
     for (const auto& [name, value] : m_state->m_pra_headers)
         if (message::iequals(name, "From")) {
@@ -383,6 +392,31 @@ void MessageSession::add_iprev_result(Verdict& verdict) const {
 DmarcContext MessageSession::dmarc_context() const {
     return {*m_settings, m_mail_from, m_connection.m_helo, m_connection.m_ip,
             m_connection.m_authenticated};
+}
+
+// seal_chain - the incoming chain as ARC validation found it, for the seal's cv= and the
+// sets it signs; nullopt when the chain was not validated (arc.auth false: a message
+// carrying one is then left unsealed).
+std::optional<SealChain> MessageSession::seal_chain(const Verdict& verdict) const {
+    if (!verdict.m_arc)
+        return std::nullopt;
+    const arc::ArcOutput& out = verdict.m_arc->m_output;
+    SealChain chain;
+    chain.m_cv = out.m_result;
+    if (out.m_result == arc::ArcResult::fail && out.m_temporary)
+        chain.m_unsealable = "ARC chain validation failed on a DNS error";
+    if (out.m_result != arc::ArcResult::pass) {  // RFC 8617 5.1.2: a fail seals its own set
+        chain.m_highest_instance =
+            std::max({static_cast<int>(out.m_instances),
+                      static_cast<int>(m_state->m_arc->chain().m_highest_instance),
+                      m_seal->highest_instance()});
+        return chain;
+    }
+    chain.m_highest_instance = static_cast<int>(out.m_instances);
+    for (const auto& set : m_state->m_arc->chain().m_sets)
+        chain.m_previous_sets.insert(chain.m_previous_sets.end(),
+                                     {set.m_aar_field, set.m_ams_field, set.m_seal_field});
+    return chain;
 }
 
 // add_dmarc_result - after SPF and DKIM: the evaluation, and the action it calls for.

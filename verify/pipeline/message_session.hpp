@@ -41,6 +41,7 @@
 #include "verify/pipeline/auth_settings.hpp"
 #include "verify/pipeline/connection_iprev.hpp"
 #include "verify/pipeline/dmarc_step.hpp"
+#include "verify/pipeline/seal_step.hpp"
 #include "verify/spf/spf_types.hpp"
 
 namespace enma::pipeline {
@@ -72,6 +73,7 @@ struct Verdict {
     bool m_headers_truncated = false;     // the header passed the kept-header bound
     std::string m_spf_explanation;        // exp= text of an SPF fail, if spf.explog (for the log)
     std::string m_sidf_explanation;       // the same for Sender ID, if sidf.explog
+    std::optional<SealOutcome> m_seal;    // with arc.seal_*: this hop's ARC set, or why none
 };
 
 class MessageSession {
@@ -107,12 +109,14 @@ private:
     void add_dmarc_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
     void mark_truncated(Verdict& verdict) const;
     DmarcContext dmarc_context() const;
+    std::optional<SealChain> seal_chain(const Verdict& verdict) const;
 
     [[maybe_unused]] coro::Scheduler& m_scheduler;  // clang: kept for the lookups to come
     std::shared_ptr<const AuthSettings> m_settings;
     ConnectionInfo m_connection;
     std::shared_ptr<MessageState> m_state;
     std::shared_ptr<ConnectionIprev> m_iprev;  // null: iprev runs in m_state's group
+    std::unique_ptr<SealStep> m_seal;          // only with arc.seal_*
     std::string m_mail_from;
     std::size_t m_header_bytes = 0;
     int m_ar_fields = 0;
