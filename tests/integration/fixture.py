@@ -11,7 +11,8 @@
 #   broken.example.        signed, then the RRSIG of www.broken.example. A is corrupted;
 #                          anchored by a trust anchor file (its DNSKEY)       -> bogus
 #   plain.example.         unsigned, under no anchor                          -> insecure
-#                          (sq.plain.example: sidfquery's policies, SIDFQUERY_RECORDS)
+#                          (sq.plain.example: sidfquery's policies, SIDFQUERY_RECORDS;
+#                          _report._dmarc: REPORT_DESTINATION_RECORDS)
 #   18.198.in-addr.arpa.   unsigned reverse zone for PTR                      -> insecure
 #   check.example.         unsigned: enma-check's SPF, ADSP and a DKIM key made at start
 #                          (check_zone_text)                                  -> insecure
@@ -75,6 +76,14 @@ SIDFQUERY_RECORDS = (
     "relay.example.ok.sq A 127.0.0.2\n")
 
 
+# RFC 9990 external report destinations (tests/integration/report_external_test.cpp):
+# plain.example takes reports for example.org only, refuses bad.example with a record that is
+# not DMARC1; signed.example takes reports for any domain through a wildcard.
+REPORT_DESTINATION_RECORDS = (
+    'example.org._report._dmarc TXT "v=DMARC1"\n'
+    'bad.example._report._dmarc TXT "v=spf1 -all"\n')
+
+
 def zone_texts():
     with open(os.path.join(HERE, "data", "dkim4096.txt")) as f:
         dkim = f.read().strip()
@@ -87,12 +96,13 @@ def zone_texts():
         'spf TXT "v=spf1 " "ip4:198.18.0.0/24 -all"\n'
         'spf SPF "v=spf1 ip4:198.18.0.0/24 -all"\n'
         f"sel._domainkey TXT {split_strings(dkim)}\n" +
-        "".join(f"h{i} A {many_address(i)}\n" for i in range(MANY)))
+        "".join(f"h{i} A {many_address(i)}\n" for i in range(MANY)) +
+        '*._report._dmarc TXT "v=DMARC1;"\n')
     broken = ("$ORIGIN broken.example.\n$TTL 300\n" + soa +
               'www A 198.18.2.10\ntxt TXT "intact"\n')
     plain = ("$ORIGIN plain.example.\n$TTL 300\n" + soa +
              'www A 198.18.1.10\nbackup A 198.18.1.25\ntxt TXT "plain text"\n' +
-             SIDFQUERY_RECORDS)
+             SIDFQUERY_RECORDS + REPORT_DESTINATION_RECORDS)
     reverse = ("$ORIGIN 18.198.in-addr.arpa.\n$TTL 300\n"
                "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n"
                "@ NS ns.plain.example.\n"
