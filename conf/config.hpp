@@ -213,6 +213,13 @@ struct MetricsConfig {
     std::string m_listen;  // HOST:PORT of the Prometheus endpoint; empty: off
 };
 
+// report.*: the DMARC report store the daemon records into (docs/reports.md).
+struct ReportConfig {
+    std::string m_store;  // "sqlite:PATH" or "postgresql:CONNINFO"; empty: no recording
+    int m_queue_size = 10000;
+    std::string m_node;  // empty: the host name
+};
+
 // ReportSenderConfig - enma-report's reporter metadata and delivery (docs/reports.md).
 struct ReportSenderConfig {
     std::string m_org_name;            // report_metadata/org_name
@@ -240,6 +247,7 @@ struct Config {
     ArcConfig m_arc;
     IprevConfig m_iprev;
     MetricsConfig m_metrics;
+    ReportConfig m_report;
     ReportSenderConfig m_report_sender;
 };
 

@@ -444,6 +444,41 @@ void add_metrics_keys(std::vector<KeySpec>& t) {
                          FIELD(m_metrics.m_listen)));
 }
 
+// parse_store - report.store: empty, sqlite:ABSOLUTE-PATH or postgresql:CONNINFO (libpq
+// keywords or a postgresql:// URI; blanks allowed, controls not).
+std::string parse_store(std::string_view text) {
+    constexpr std::string_view sqlite = "sqlite:";
+    if (text.empty())
+        return {};
+    if (text.starts_with(sqlite))
+        return std::string(sqlite) + parse_path(text.substr(sqlite.size()), false);
+    const bool printable = std::none_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < ' ' || c == 0x7f;
+    });
+    if (text.starts_with("postgresql:") && printable)
+        return std::string(text);
+    throw ValueError(
+        fmt::format("expected sqlite:/PATH or postgresql:CONNINFO, got '{}'", bounded(text)));
+}
+
+void add_report_keys(std::vector<KeySpec>& t) {
+    t.push_back(make_key("report.store", "store", "",
+                         "Where each DMARC-evaluated message's record goes for aggregate "
+                         "reports (docs/reports.md): sqlite:/PATH (one machine) or "
+                         "postgresql:CONNINFO (a fleet); empty records nothing. Needs "
+                         "dmarc.auth. Applied at start only.",
+                         FIELD(m_report.m_store), parse_store,
+                         [](const std::string& v) { return v; }));
+    t.push_back(int_key("report.queue_size", "10000", 1, 10000000,
+                        "Records waiting for the store; when full, further ones are dropped "
+                        "(counted, logged) rather than delay mail. Applied at start only.",
+                        FIELD(m_report.m_queue_size)));
+    t.push_back(word_key("report.node", "", true,
+                         "This enma's name in the store (a fleet shares one database); empty "
+                         "means the host name. Applied at start only.",
+                         FIELD(m_report.m_node)));
+}
+
 void add_report_sender_keys(std::vector<KeySpec>& t) {
     t.push_back(text_key("report.org_name", "",
                          "Reporting organisation named in aggregate reports (enma-report; "
@@ -491,6 +526,7 @@ std::vector<KeySpec> key_table() {
     add_authresult_keys(table);
     add_resolver_keys(table);
     add_metrics_keys(table);
+    add_report_keys(table);
     add_report_sender_keys(table);
     return table;
 }
