@@ -77,6 +77,12 @@ void check_dmarc(const Config& config, const Provenance& provenance) {
              "a dmarc.*_action is set but dmarc.auth is false");
 }
 
+void check_report(const Config& config, const Provenance& provenance) {
+    if (!config.m_report.m_store.empty() && !config.m_dmarc.m_auth)
+        fail(provenance, set_explicitly(provenance, {"report.store", "dmarc.auth"}),
+             "report.store is set but dmarc.auth is false (only DMARC results are recorded)");
+}
+
 }  // namespace
 
 void validate_config(const Config& config, const Provenance& provenance) {
@@ -85,6 +91,7 @@ void validate_config(const Config& config, const Provenance& provenance) {
     check_resolver(config, provenance);
     check_unimplemented(config, provenance);
     check_dmarc(config, provenance);
+    check_report(config, provenance);
 }
 
 }  // namespace enma::conf

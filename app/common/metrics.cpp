@@ -60,6 +60,11 @@ Metrics::Metrics(const std::string& listen)
                          .Help("MTA connections open.")
                          .Register(registry)
                          .Add({});
+    m_report_written = &counter(registry, "enma_report_written_total",
+                                "DMARC records written to the report store (report.store).");
+    m_report_dropped = &counter(registry, "enma_report_dropped_total",
+                                "DMARC records dropped: the queue was full or the store was "
+                                "down when enma stopped.");
     m_exposer->RegisterCollectable(m_registry);
 }
 
@@ -86,6 +91,14 @@ void Metrics::connection_opened() {
 
 void Metrics::connection_closed() {
     m_connections->Decrement();
+}
+
+void Metrics::report_written(std::uint64_t count) {
+    m_report_written->Increment(static_cast<double>(count));
+}
+
+void Metrics::report_dropped(std::uint64_t count) {
+    m_report_dropped->Increment(static_cast<double>(count));
 }
 
 }  // namespace enma::app

@@ -7,6 +7,7 @@
 // and passes it on across reloads). docs/metrics.md lists every metric.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,10 @@ public:
     // connection_opened / connection_closed - the MTA connections gauge.
     void connection_opened();
     void connection_closed();
+    // report_written / report_dropped - DMARC records the report store took, and those
+    // dropped (queue full, store down at stop): app/report/recorder.hpp.
+    void report_written(std::uint64_t count);
+    void report_dropped(std::uint64_t count);
 
 private:
     std::shared_ptr<prometheus::Registry> m_registry;
@@ -51,6 +56,8 @@ private:
     prometheus::Counter* m_deadlines = nullptr;
     prometheus::Histogram* m_eom = nullptr;
     prometheus::Gauge* m_connections = nullptr;
+    prometheus::Counter* m_report_written = nullptr;
+    prometheus::Counter* m_report_dropped = nullptr;
 };
 
 }  // namespace enma::app

@@ -6,6 +6,7 @@
 #include "app/common/getopt_args.hpp"
 #include "app/common/logging.hpp"
 #include "app/common/runtime.hpp"
+#include "app/common/settings.hpp"
 #include "app/common/version.hpp"
 #include "app/enma/daemon.hpp"
 #include "app/enma/enma_options.hpp"
@@ -14,6 +15,7 @@
 #include "app/enma/self_check.hpp"
 #include "app/enma/signal_thread.hpp"
 #include "app/enma/socket_file.hpp"
+#include "app/report/recorder.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 #include "conf/config_render.hpp"
@@ -131,6 +133,28 @@ void log_loop_error(std::exception_ptr error) {
     app::emit(spdlog::level::err, app::LogRecord("loop.error").add("error", what));
 }
 
+// start_recorder - report.store's recorder; null when it is off.
+std::unique_ptr<report::Recorder> start_recorder(const conf::Config& config,
+                                                 std::shared_ptr<app::Metrics> metrics) {
+    if (config.m_report.m_store.empty())
+        return nullptr;
+    return std::make_unique<report::Recorder>(
+        report::recorder_options(config, app::local_host_name()), std::move(metrics));
+}
+
+// stop_recorder - the queued records written while the store answers (within `timeout`),
+// then what was written and dropped in all.
+void stop_recorder(report::Recorder* recorder, std::chrono::milliseconds timeout) {
+    if (recorder == nullptr)
+        return;
+    recorder->stop(timeout);
+    const auto counts = recorder->counts();
+    app::emit(spdlog::level::info,
+              app::LogRecord("report.stop")
+                  .add("written", static_cast<std::int64_t>(counts.m_written))
+                  .add("dropped", static_cast<std::int64_t>(counts.m_dropped)));
+}
+
 // serve - everything after the configuration is known; returns the exit status.
 int serve(const app::EnmaOptions& options, conf::Config config) {
     // First: the connection read-ahead table (libmilter_tcp.cpp) is sized by this limit.
@@ -145,10 +169,13 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     scheduler.start();
     app::RuntimeHolder holder(app::build_runtime(config, scheduler, nullptr));
     warn_about_dns(config);
-    app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}};
+    app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}, nullptr};
     const auto& milter = config.m_milter;
     open_socket(service, milter);
     become_daemon_user(milter);
+    // After dropping privileges: the writer creates the SQLite file as the daemon's user.
+    const auto recorder = start_recorder(config, holder.current()->m_metrics);
+    service.m_recorder = recorder.get();
     app::SignalThread handler([&] { reload(options, config, scheduler, holder); },
                               [&] { reopen_logs(options, holder); },
                               [&](int signal) { on_stop(service, milter, signal); });
@@ -164,6 +191,7 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     app::notify_service_manager("READY=1");
     const int status = app::run_milter();
     const bool idle = service.wait_idle(holder.current()->m_config.m_milter.m_shutdown_timeout);
+    stop_recorder(recorder.get(), milter.m_shutdown_timeout);
     app::emit(spdlog::level::info, app::LogRecord("exit").add("drained", idle));
     app::remove_pidfile(milter.m_pidfile);
     app::remove_socket_file(app::socket_file_path(milter.m_socket));

@@ -50,7 +50,7 @@ MilterConnection* connection_of(SMFICTX* ctx) {
 // attach - the connection object for `ctx`, counted in for a graceful stop.
 void attach(SMFICTX* ctx, unsigned long protocol_flags) {
     auto* connection = new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(),
-                                            protocol_flags);
+                                            protocol_flags, g_service->m_recorder);
     if (smfi_setpriv(ctx, connection) != MI_SUCCESS) {
         delete connection;  // not counted: on_close would never count it out
         throw std::runtime_error("smfi_setpriv failed");

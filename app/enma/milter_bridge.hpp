@@ -14,12 +14,13 @@
 #include <string>
 
 #include "app/common/runtime.hpp"
+#include "app/report/recorder.hpp"
 #include "coro/scheduler.hpp"
 
 namespace enma::app {
 
-// MilterService - what every connection needs: the scheduler, the current Runtime, and a
-// count of open connections for a graceful stop.
+// MilterService - what every connection needs: the scheduler, the current Runtime, the
+// report recorder, and a count of open connections for a graceful stop.
 struct MilterService {
     coro::Scheduler& m_scheduler;
     RuntimeHolder& m_runtime;
@@ -29,6 +30,7 @@ struct MilterService {
     bool m_wraps_checked = false;  // the libmilter wraps' traffic was checked (first close)
     std::size_t m_messages = 0;    // messages between MAIL FROM and end of message / abort
     std::chrono::steady_clock::time_point m_last_activity{};  // last connect, MAIL, end, close
+    report::Recorder* m_recorder = nullptr;                   // report.store; null when off
 
     // wait_idle - until no connection is open or `timeout` passed; true if idle.
     bool wait_idle(std::chrono::milliseconds timeout);

@@ -5,10 +5,12 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "app/common/dmarc_fields.hpp"
 #include "app/common/logging.hpp"
 #include "app/enma/milter_write_batch.hpp"
+#include "app/report/row_from_verdict.hpp"
 #include "verify/authres/authserv_id.hpp"
 #include "verify/message/header_field.hpp"
 
@@ -45,8 +47,11 @@ std::string macro(SMFICTX* ctx, const char* name) {
 
 MilterConnection::MilterConnection(coro::Scheduler& scheduler,
                                    std::shared_ptr<const Runtime> runtime,
-                                   unsigned long protocol_flags)
-    : m_scheduler(scheduler), m_runtime(std::move(runtime)), m_protocol(protocol_flags) {
+                                   unsigned long protocol_flags, report::Recorder* recorder)
+    : m_scheduler(scheduler),
+      m_runtime(std::move(runtime)),
+      m_protocol(protocol_flags),
+      m_recorder(recorder) {
     if (m_runtime->m_metrics)
         m_runtime->m_metrics->connection_opened();
 }
@@ -305,6 +310,19 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
     emit(spdlog::level::info, record);
     if (m_runtime->m_metrics)
         m_runtime->m_metrics->message(verdict);
+    record_dmarc(verdict);
+}
+
+// record_dmarc - the message's row for the report store, when it had a DMARC policy.
+void MilterConnection::record_dmarc(const pipeline::Verdict& verdict) const {
+    if (m_recorder == nullptr)
+        return;
+    const auto ip = m_info.m_ip.to_string();
+    auto row = report::row_from_verdict({verdict, ip, m_message->envelope_from(), "",
+                                         m_runtime->m_auth->m_dmarc.m_mode,
+                                         static_cast<std::int64_t>(std::time(nullptr))});
+    if (row)
+        m_recorder->offer(std::move(*row));
 }
 
 }  // namespace enma::app

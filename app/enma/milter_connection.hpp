@@ -3,7 +3,8 @@
 // The glue only translates: what each SMTP step means for verification lives in
 // pipeline::MessageSession. Here: which protocol steps were negotiated (so a callback answers
 // SMFIS_NOREPLY only where the MTA agreed not to wait), exclusion, the macros, applying the
-// verdict (delete forged A-R fields, insert ours) and the one log record per message.
+// verdict (delete forged A-R fields, insert ours), the one log record per message and, with
+// report.store, its DMARC record handed to the Recorder (which never makes it wait).
 //
 // Fail-closed: a callback that threw, a message without state at end of message (its MAIL
 // FROM failed) and a failed smfi_* modification all end in fail_message(): forged A-R fields
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "app/common/runtime.hpp"
+#include "app/report/recorder.hpp"
 #include "coro/scheduler.hpp"
 #include "verify/pipeline/message_session.hpp"
 
@@ -30,8 +32,9 @@ namespace enma::app {
 
 class MilterConnection {
 public:
+    // `recorder` (report.store; may be null) outlives every connection.
     MilterConnection(coro::Scheduler& scheduler, std::shared_ptr<const Runtime> runtime,
-                     unsigned long protocol_flags);
+                     unsigned long protocol_flags, report::Recorder* recorder = nullptr);
     ~MilterConnection();
 
     sfsistat connect(SMFICTX* ctx, const char* hostname, const sockaddr* address);
@@ -57,10 +60,12 @@ private:
     bool remove_forged(SMFICTX* ctx, const std::vector<int>& indices);
     std::string apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
     void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
+    void record_dmarc(const pipeline::Verdict& verdict) const;
 
     coro::Scheduler& m_scheduler;
     std::shared_ptr<const Runtime> m_runtime;
     unsigned long m_protocol;  // the SMFIP_* flags the MTA agreed to
+    report::Recorder* m_recorder;
     pipeline::ConnectionInfo m_info;
     bool m_excluded = false;
     bool m_failed = false;      // a step of this message failed: end of message fails closed

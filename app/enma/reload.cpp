@@ -8,9 +8,10 @@
 namespace enma::app {
 
 namespace {
-constexpr std::array<std::string_view, 9> kRestartOnly{
-    "milter.socket", "milter.socket_mode", "milter.socket_group", "milter.user",   "milter.pidfile",
-    "milter.chdir",  "milter.timeout",     "milter.loglevel",     "metrics.listen"};
+constexpr std::array<std::string_view, 12> kRestartOnly{
+    "milter.socket",  "milter.socket_mode", "milter.socket_group", "milter.user",
+    "milter.pidfile", "milter.chdir",       "milter.timeout",      "milter.loglevel",
+    "metrics.listen", "report.store",       "report.queue_size",   "report.node"};
 }  // namespace
 
 std::span<const std::string_view> restart_only_keys() {

@@ -24,8 +24,8 @@ inline constexpr std::string_view kInsertDkim =
     "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
 
 inline constexpr std::string_view kPolicyDomains =
-    "SELECT DISTINCT policy_domain FROM dmarc_message WHERE received_at >= $1 AND "
-    "received_at < $2 ORDER BY policy_domain COLLATE \"C\"";
+    "SELECT policy_domain FROM dmarc_message WHERE received_at >= $1 AND received_at < $2 "
+    "GROUP BY policy_domain ORDER BY policy_domain COLLATE \"C\"";
 
 // kMessages - a row per DKIM row (or one with NULL DKIM columns), in report order; the
 // message columns first, in kInsertMessage's order (store_rows.hpp reads them so).

@@ -12,6 +12,8 @@
 #                                   fail-closed answers, forged A-R variants, no LEADSPC
 #   e2e.py ops        --enma PATH   the operator's view: -V/-h, spf.explog, SIGHUP and
 #                                   SIGUSR1, the exit status of a detaching start
+#   e2e.py report     --enma PATH   DMARC records in the SQLite report store, and a store
+#                                   that cannot be written (mail flows, drops counted)
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM
@@ -35,9 +37,11 @@ def run_suite(name, enma_binary):
     import suite_miltertest
     import suite_ops
     import suite_postfix
+    import suite_report
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
-              "miltertest": suite_miltertest.run, "harden": suite_harden.run, "ops": suite_ops.run}
+              "miltertest": suite_miltertest.run, "harden": suite_harden.run, "ops": suite_ops.run,
+              "report": suite_report.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -75,7 +79,8 @@ def final_stop(failures, enma):
 
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
-    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden", "ops"])
+    parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden", "ops",
+                                           "report"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

@@ -27,7 +27,7 @@ def check(condition, what):
 
 
 def enma_report(binary, work, port, *args):
-    command = [binary, "-o", "resolver.mode=forward",
+    command = [binary, "-o", "dmarc.auth=true", "-o", "resolver.mode=forward",
                "-o", f"resolver.forwarders=127.0.0.1@{port}", "-o", "resolver.dnssec=false",
                "-o", f"report.store=sqlite:{work}/reports.db",
                "-o", "report.org_name=Example Receiver", "-o", "report.email=dmarc@receiver.example",

@@ -1,7 +1,8 @@
-// report_store_xml_test.cpp - aggregate reports built through a real store: the XML from the
-// SQLite store equals, byte for byte, the XML built from the same rows in memory (in the
-// store's order), for every policy domain of the shared sample (report_store_fixture.hpp),
-// and validates against the RFC 9990 schema.
+// report_store_xml_test.cpp - aggregate reports built through the real stores: the XML from
+// the SQLite store equals, byte for byte, the XML built from the same rows in memory (in the
+// store's order) and the XML from PostgreSQL (a real server the test starts), for every
+// policy domain of the shared sample (report_store_fixture.hpp), and validates against the
+// RFC 9990 schema.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "app/enma-report/aggregate_report.hpp"
 #include "app/enma-report/feedback_xml.hpp"
 #include "report_store_fixture.hpp"
+#include "tests/support/postgres_server.hpp"
 
 using namespace enma::report;
 using enma::report::testing::TempDir;
@@ -66,5 +68,24 @@ TEST_CASE("the SQLite store gives the same XML as the rows themselves") {
         CHECK(xml.find("<comment>exempt: &apos;quoted&apos; &quot;text&quot; \xc3\xa9</comment>") !=
               std::string::npos);
         CHECK(validates(xml, dir));
+    }
+}
+
+TEST_CASE("SQLite and PostgreSQL give byte-identical reports for the same rows") {
+    const enma::testing::PostgresServer server;
+    const TempDir dir;
+    auto postgres = open_store("postgresql:" + server.create_database("reports"));
+    auto sqlite = open_store("sqlite:" + (dir.m_path / "dmarc.db").string());
+    const auto rows = testing::sample_rows();
+    postgres->append(rows);
+    sqlite->append(rows);
+    const auto domains = postgres->policy_domains(kPeriod.m_begin, kPeriod.m_end);
+    REQUIRE(domains == sqlite->policy_domains(kPeriod.m_begin, kPeriod.m_end));
+    REQUIRE(domains.size() == 3);
+    for (const auto& domain : domains) {
+        CAPTURE(domain);
+        const std::string xml = xml_from_store(*postgres, domain);
+        CHECK(xml.size() > 1000);
+        CHECK(xml == xml_from_store(*sqlite, domain));
     }
 }

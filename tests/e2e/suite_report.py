@@ -1,0 +1,117 @@
+# suite_report.py - DMARC recording through a real Postfix (issue 15): each message with a
+# DMARC policy becomes a row in the SQLite report store, written at the latest when enma
+# stops; a message without a policy does not. With a store that cannot be written the mail
+# still flows, the records beyond report.queue_size are dropped and counted
+# (enma_report_dropped_total), and once the store can be written the queued ones arrive.
+import os
+import sqlite3
+import time
+
+import harness
+from harness import BAD_IP, GOOD_IP, result_of
+from suite_ops import scrape
+from suite_postfix import Sender, one_ar
+
+DOMAIN = "dmarc.e2e.example"
+
+
+def run(failures, directory, dns, enma):
+    store = os.path.join(directory, "dmarc.db")
+    enma.options = ["dmarc.auth=true", f"report.store=sqlite:{store}", "report.node=e2e-node"]
+    enma.start()
+    postfix = harness.Postfix(directory, enma.port)
+    try:
+        postfix.start()
+        sender = Sender(failures, postfix)
+        recorded_case(failures, sender, enma, store)
+        outage_case(failures, sender, directory, enma)
+    finally:
+        postfix.stop()
+
+
+def rows(path):
+    db = sqlite3.connect(path)
+    try:
+        db.row_factory = sqlite3.Row
+        messages = [dict(r) for r in db.execute(
+            "SELECT * FROM dmarc_message ORDER BY received_at, node, seq")]
+        dkim = db.execute("SELECT count(*) FROM dmarc_dkim").fetchone()[0]
+        return messages, dkim
+    finally:
+        db.close()
+
+
+def recorded_case(failures, sender, enma, store):
+    tag = "report-pass"
+    address = f"user@{DOMAIN}"
+    value = one_ar(failures, tag, sender.send(tag, GOOD_IP, address,
+                                              harness.message(tag, address)))
+    failures.equal(result_of(value, "dmarc"), "pass", f"[{tag}] dmarc result")
+    tag = "report-fail"
+    value = one_ar(failures, tag, sender.send(tag, BAD_IP, address,
+                                              harness.message(tag, address)))
+    failures.equal(result_of(value, "dmarc"), "fail", f"[{tag}] dmarc result")
+    tag = "report-nopolicy"
+    address = "user@pass.e2e.example"  # SPF only, no DMARC record: nothing to record
+    sender.send(tag, GOOD_IP, address, harness.message(tag, address))
+    failures.equal(enma.stop(), 0, "[report] exit status after SIGTERM")
+    stops = enma.records("report.stop")
+    failures.equal([(r.get("written"), r.get("dropped")) for r in stops], [(2, 0)],
+                   "[report] report.stop totals")
+    messages, dkim = rows(store)
+    got = [(m["node"], m["source_ip"], m["header_from"], m["envelope_from"],
+            m["policy_domain"], m["p"], m["dmarc_result"], m["disposition"], m["spf_aligned"],
+            m["spf_domain"], m["spf_scope"], m["spf_result"]) for m in messages]
+    failures.equal(got, [
+        ("e2e-node", GOOD_IP, DOMAIN, DOMAIN, DOMAIN, "reject", "pass", "pass", 1, DOMAIN,
+         "mfrom", "pass"),
+        ("e2e-node", BAD_IP, DOMAIN, DOMAIN, DOMAIN, "reject", "fail", "none", 0, DOMAIN,
+         "mfrom", "fail"),
+    ], "[report] the rows of the two DMARC messages")
+    failures.check(len(messages) == 2 and messages[0]["seq"] < messages[1]["seq"],
+                   "[report] sequence numbers increase", str(messages))
+    failures.equal(dkim, 0, "[report] unsigned messages have no DKIM rows")
+
+
+def wait_metric(port, name, value, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        seen = scrape(port).get(name)
+        if seen == value:
+            return seen
+        time.sleep(0.2)
+    return seen
+
+
+def outage_case(failures, sender, directory, enma):
+    """The store's directory is missing: mail flows, 2 records wait, the rest are dropped."""
+    missing = os.path.join(directory, "later")
+    store = os.path.join(missing, "dmarc.db")
+    port = harness.free_tcp_port()
+    enma.options = ["dmarc.auth=true", f"report.store=sqlite:{store}", "report.queue_size=2",
+                    f"metrics.listen=127.0.0.1:{port}"]
+    enma.start()
+    address = f"user@{DOMAIN}"
+    for i in range(5):
+        tag = f"report-outage-{i}"
+        value = one_ar(failures, tag, sender.send(tag, BAD_IP, address,
+                                                  harness.message(tag, address)))
+        failures.equal(result_of(value, "dmarc"), "fail", f"[{tag}] verified as usual")
+    values = scrape(port)
+    failures.equal(values.get("enma_report_dropped_total"), 3.0,
+                   "[report-outage] 5 records, queue of 2: 3 dropped and counted")
+    failures.equal(values.get("enma_report_written_total"), 0.0,
+                   "[report-outage] nothing written while the store is down")
+    failures.check(bool(enma.records("report.dropped")), "[report-outage] drop logged")
+    failures.check(any(r.get("status") == "error" for r in enma.records("report.store")),
+                   "[report-outage] store error logged")
+    os.makedirs(missing)
+    failures.equal(wait_metric(port, "enma_report_written_total", 2.0), 2.0,
+                   "[report-outage] the queued records written once the store opens")
+    tag = "report-after"
+    sender.send(tag, BAD_IP, address, harness.message(tag, address))
+    failures.equal(wait_metric(port, "enma_report_written_total", 3.0), 3.0,
+                   "[report-outage] recording goes on")
+    messages, _ = rows(store)  # read while enma runs (WAL)
+    failures.equal(len(messages), 3, "[report-outage] rows in the store")

@@ -1,0 +1,40 @@
+// conf_report_keys_test.cpp - report.*: the store's two forms, what is refused, and the rule
+// that recording needs DMARC.
+#include <doctest/doctest.h>
+
+#include "conf/config_error.hpp"
+#include "conf/config_loader.hpp"
+
+using enma::conf::ConfigError;
+using enma::conf::parse_config_text;
+
+TEST_CASE("report.store takes sqlite:PATH and postgresql:CONNINFO, blanks included") {
+    auto config = parse_config_text(
+        "dmarc.auth: true\nreport.store: sqlite:/var/lib/enma/dmarc.db\nreport.queue_size: 50\n",
+        "t.conf");
+    CHECK(config.m_report.m_store == "sqlite:/var/lib/enma/dmarc.db");
+    CHECK(config.m_report.m_queue_size == 50);
+    CHECK(config.m_report.m_node.empty());
+    config = parse_config_text(
+        "dmarc.auth: true\nreport.store: postgresql:host=db.example dbname=dmarc user=enma\n"
+        "report.node: mx1\n",
+        "t.conf");
+    CHECK(config.m_report.m_store == "postgresql:host=db.example dbname=dmarc user=enma");
+    CHECK(config.m_report.m_node == "mx1");
+    CHECK(parse_config_text("", "t.conf").m_report.m_store.empty());  // off by default
+    CHECK(parse_config_text("", "t.conf").m_report.m_queue_size == 10000);
+}
+
+TEST_CASE("report.store refuses other forms, and recording without dmarc.auth") {
+    CHECK_THROWS_WITH_AS(parse_config_text("dmarc.auth: true\nreport.store: mysql:x\n", "t.conf"),
+                         doctest::Contains("expected sqlite:/PATH or postgresql:CONNINFO"),
+                         ConfigError);
+    CHECK_THROWS_AS(
+        parse_config_text("dmarc.auth: true\nreport.store: sqlite:dmarc.db\n", "t.conf"),
+        ConfigError);  // not an absolute path
+    CHECK_THROWS_AS(parse_config_text("dmarc.auth: true\nreport.queue_size: 0\n", "t.conf"),
+                    ConfigError);
+    CHECK_THROWS_WITH_AS(parse_config_text("report.store: sqlite:/tmp/d.db\n", "t.conf"),
+                         doctest::Contains("report.store is set but dmarc.auth is false"),
+                         ConfigError);
+}
