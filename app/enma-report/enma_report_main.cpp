@@ -3,6 +3,7 @@
 //
 //   enma-report [-c FILE] [-o KEY=VALUE]... [--period P] [--domain D]... [--dry-run]
 //               [--output-dir DIR] [--purge]
+//   enma-report --failure-report FILE [--ip ADDR] [--mail-from ADDR] ... (RFC 9991)
 //
 // Reads the daemon's enma.conf (report.*, resolver.*), opens report.store, and prints one
 // line per decision (report_run.hpp). Meant for cron or a systemd timer after midnight UTC
@@ -16,6 +17,7 @@
 
 #include "app/common/runtime.hpp"
 #include "app/common/version.hpp"
+#include "app/enma-report/failure_from_file.hpp"
 #include "app/enma-report/report_options.hpp"
 #include "app/enma-report/report_run.hpp"
 #include "conf/config_error.hpp"
@@ -77,9 +79,11 @@ report::RunSettings settings_from(const report::ReportOptions& options, const co
 }
 
 // check_config - what a run needs beyond the key syntax; "" when all is there.
-std::string check_config(const conf::Config& config) {
+std::string check_config(const report::ReportOptions& options, const conf::Config& config) {
     const auto& sender = config.m_report_sender;
-    if (config.m_report.m_store.empty())
+    if (!options.m_failure_report.empty() && !sender.m_failure_reports)
+        return "report.failure_reports is false: failure reports are off";
+    if (options.m_failure_report.empty() && config.m_report.m_store.empty())
         return "report.store is empty: there is no store to report from";
     if (sender.m_org_name.empty() || sender.m_email.empty())
         return "report.org_name and report.email are required to build reports";
@@ -88,7 +92,20 @@ std::string check_config(const conf::Config& config) {
     return "";
 }
 
+int run_failure_report(const report::ReportOptions& options, const conf::Config& config) {
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    const report::FailureFileRequest request{
+        options.m_failure_report, options.m_ip,         options.m_helo,   options.m_mail_from,
+        options.m_rcpt,           options.m_output_dir, options.m_dry_run};
+    Checker checker(config);
+    return report::report_failure_file(
+        request, config, settings_from(options, config, now),
+        [&](const std::string& d, const std::string& h) { return checker(d, h); }, std::cout);
+}
+
 int run(const report::ReportOptions& options, const conf::Config& config) {
+    if (!options.m_failure_report.empty())
+        return run_failure_report(options, config);
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const auto periods = report::daily_periods(options.m_period, now);
     auto store = report::open_store(config.m_report.m_store);
@@ -135,7 +152,7 @@ int main(int argc, char** argv) {
         std::cerr << "enma-report: " << error.what() << std::endl;
         return kExitUsage;
     }
-    if (const auto problem = check_config(config); !problem.empty()) {
+    if (const auto problem = check_config(options, config); !problem.empty()) {
         std::cerr << "enma-report: " << problem << std::endl;
         return kExitUsage;
     }

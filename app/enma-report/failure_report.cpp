@@ -11,9 +11,12 @@ namespace enma::report {
 
 namespace {
 
+// is_local_char - atext and ".", without "=": a local-part ends there, so that
+// "header.from=user@example.com" in Authentication-Results keeps its property name (an SRS
+// local-part keeps its prefix and loses the original local-part after its last "=").
 bool is_local_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) != std::string_view::npos;
+           std::string_view("!#$%&'*+-/?^_`{|}~.").find(c) != std::string_view::npos;
 }
 
 // local_part_start - where the local-part ending just before `at` starts (== at if none).
@@ -82,8 +85,8 @@ std::string feedback_fields(const MessageRow& row, const FailureInput& input) {
         rfc5322_date(row.m_received_at), row.m_source_ip, row.m_header_from,
         identity_alignment(row), delivery_result(row.m_disposition));
     if (!input.m_authentication_results.empty())
-        out += "Authentication-Results: " + crlf_lines(trim_front(input.m_authentication_results)) +
-               "\r\n";
+        out += "Authentication-Results: " +
+               crlf_lines(redact_addresses(trim_front(input.m_authentication_results))) + "\r\n";
     for (const auto& dkim : row.m_dkim) {
         if (dkim.m_result == "pass" || !is_related(dkim.m_domain, row.m_header_from))
             continue;

@@ -23,7 +23,8 @@ namespace enma::report {
 // failed. Only rows whose DMARC result is fail qualify for 0 and 1.
 bool wants_failure_report(const MessageRow& row);
 
-// redact_addresses - every addr-spec local-part in a header value replaced by "redacted".
+// redact_addresses - every addr-spec local-part in a header value replaced by "redacted"
+// (a local-part is taken to start after the last "=" before the "@").
 std::string redact_addresses(std::string_view value);
 
 // FailureRateLimit - at most m_limit reports per policy domain in each window of

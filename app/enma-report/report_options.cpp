@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/common/getopt_args.hpp"
+#include "resolver/ip_address.hpp"
 
 namespace enma::report {
 
@@ -14,17 +15,34 @@ namespace {
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kMaxDays = 366;
 
-enum Code : int { period = '1', domain, dry_run, output_dir, purge };
+enum Code : int {
+    period = '1',
+    domain,
+    dry_run,
+    output_dir,
+    purge,
+    failure_report,
+    ip,
+    helo,
+    mail_from,
+    rcpt
+};
 
-constexpr option kLong[] = {{"period", required_argument, nullptr, app::kLongOnly | period},
-                            {"domain", required_argument, nullptr, app::kLongOnly | domain},
-                            {"dry-run", no_argument, nullptr, app::kLongOnly | dry_run},
-                            {"output-dir", required_argument, nullptr, app::kLongOnly | output_dir},
-                            {"purge", no_argument, nullptr, app::kLongOnly | purge},
-                            {"config", required_argument, nullptr, 'c'},
-                            {"help", no_argument, nullptr, app::kLongOnly | 'h'},
-                            {"version", no_argument, nullptr, app::kLongOnly | 'V'},
-                            {nullptr, 0, nullptr, 0}};
+constexpr option kLong[] = {
+    {"period", required_argument, nullptr, app::kLongOnly | period},
+    {"domain", required_argument, nullptr, app::kLongOnly | domain},
+    {"dry-run", no_argument, nullptr, app::kLongOnly | dry_run},
+    {"output-dir", required_argument, nullptr, app::kLongOnly | output_dir},
+    {"purge", no_argument, nullptr, app::kLongOnly | purge},
+    {"failure-report", required_argument, nullptr, app::kLongOnly | failure_report},
+    {"ip", required_argument, nullptr, app::kLongOnly | ip},
+    {"helo", required_argument, nullptr, app::kLongOnly | helo},
+    {"mail-from", required_argument, nullptr, app::kLongOnly | mail_from},
+    {"rcpt", required_argument, nullptr, app::kLongOnly | rcpt},
+    {"config", required_argument, nullptr, 'c'},
+    {"help", no_argument, nullptr, app::kLongOnly | 'h'},
+    {"version", no_argument, nullptr, app::kLongOnly | 'V'},
+    {nullptr, 0, nullptr, 0}};
 
 std::string value_name(int code) {
     switch (code & 0xff) {
@@ -36,6 +54,14 @@ std::string value_name(int code) {
             return "PERIOD";
         case domain:
             return "DOMAIN";
+        case failure_report:
+            return "FILE";
+        case helo:
+            return "NAME";
+        case ip:
+        case mail_from:
+        case rcpt:
+            return "ADDR";
     }
     return "DIR";
 }
@@ -50,6 +76,23 @@ void set_value(int code, const std::string& v, const std::string& name, ReportOp
             return;
         case output_dir:
             o.m_output_dir = v;
+            return;
+        case failure_report:
+            o.m_failure_report = v;
+            return;
+        case ip:
+            if (!resolver::IpAddress::parse(v))
+                throw ReportUsageError(name + ": not an IPv4 or IPv6 address: " + v);
+            o.m_ip = v;
+            return;
+        case helo:
+            o.m_helo = v;
+            return;
+        case mail_from:
+            o.m_mail_from = v;
+            return;
+        case rcpt:
+            o.m_rcpt = v;
             return;
         case 'c':
             o.m_config_file = v;
@@ -152,6 +195,9 @@ std::string report_usage_text() {
            "  --dry-run          build and list the reports; send and record nothing\n"
            "  --output-dir DIR   write the .xml.gz files to DIR instead of sending mail\n"
            "  --purge            first delete records older than report.retention_days\n"
+           "  --failure-report FILE  evaluate one message and send its RFC 9991 failure report\n"
+           "                     when fo= asks (needs report.failure_reports); with --ip ADDR,\n"
+           "                     --helo NAME, --mail-from ADDR, --rcpt ADDR as for enma-check\n"
            "  -c, --config FILE  enma.conf to read (report.*, resolver.*)\n"
            "  -o KEY=VALUE       override one configuration key (repeatable)\n"
            "  -h, --help         this text\n"

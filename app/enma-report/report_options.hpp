@@ -3,6 +3,8 @@
 //
 //   enma-report [-c FILE] [-o KEY=VALUE]... [--period yesterday|today|DAY|DAY..DAY]
 //               [--domain DOMAIN]... [--dry-run] [--output-dir DIR] [--purge] [-hV]
+//   enma-report --failure-report FILE [--ip ADDR] [--helo NAME] [--mail-from ADDR]
+//               [--rcpt ADDR] [--dry-run] [--output-dir DIR] [-c FILE] [-o KEY=VALUE]...
 //
 // Periods are whole UTC days (RFC 9990 asks for reports aligned on day boundaries); DAY is
 // YYYY-MM-DD and a range includes both ends. Parsed with getopt_long (getopt_args.hpp).
@@ -28,6 +30,9 @@ struct ReportOptions {
     bool m_version = false;                // -V / --version
     std::string m_config_file;             // -c
     std::vector<std::string> m_overrides;  // -o KEY=VALUE
+    // --failure-report FILE and the envelope of that message (failure_from_file.hpp).
+    std::string m_failure_report;
+    std::string m_ip, m_helo, m_mail_from, m_rcpt;
 };
 
 // ReportUsageError - a command line that cannot run; what() is one line.

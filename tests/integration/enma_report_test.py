@@ -4,7 +4,8 @@
 # and outside the policy domain verified against fixture.py's NSD zones, report.sendmail set
 # to a script that records what it got. Checks: what is sent where and refused, the message
 # and its gzip'd XML (valid against tests/data/dmarc-aggregate-rfc9990.xsd), a second run
-# sending nothing, --output-dir, --dry-run, and --purge.
+# sending nothing, --output-dir, --dry-run, and --purge; --failure-report on a message failing
+# DMARC at ruf.dmarctest (fo=1): the failure report goes to the internal ruf only, redacted.
 #
 #   fixture.py run -- python3 enma_report_test.py ENMA_REPORT_BINARY SOURCE_DIR   (ctest does)
 import email
@@ -148,6 +149,38 @@ def check_output_dir_dry_run_purge(binary, work, port):
     check(out.startswith("purged 1 message(s)\n"), "purge removes the old record:\n" + out)
 
 
+FAILING_MESSAGE = (b"From: Alice Example <alice.secret@ruf.dmarctest>\r\n"
+                   b"To: bob.private@receiver.example\r\n"
+                   b"Subject: invoice\r\nMessage-ID: <m1@ruf.dmarctest>\r\n\r\n"
+                   b"The body stays here.\r\n")
+
+
+def check_failure_report(binary, work, port):
+    with open(f"{work}/failing.eml", "wb") as f:
+        f.write(FAILING_MESSAGE)
+    failure = ["--failure-report", f"{work}/failing.eml", "--ip", "198.51.100.9",
+               "--mail-from", "bounce@elsewhere.example", "--rcpt", "bob.private@receiver.example"]
+    code, out, err = enma_report(binary, work, port, *failure)
+    check(code == 2 and "report.failure_reports is false" in err, "failure reports are off by default")
+    before = len(sent_messages(work))
+    code, out, err = enma_report(binary, work, port, "-o", "report.failure_reports=true", *failure)
+    check(code == 0, f"failure report exit 0, got {code}: {err}")
+    check("sent ruf.dmarctest mailto:ruf@ruf.dmarctest\n" in out, "sent to the internal ruf:\n" + out)
+    check("refused ruf.dmarctest mailto:ext@plain.example\n" in out, "external ruf refused:\n" + out)
+    messages = sent_messages(work)[before:]
+    check(len(messages) == 1, f"one failure report reached sendmail, got {len(messages)}")
+    report = messages[0] if messages else b""
+    for needle in (b"To: ruf@ruf.dmarctest\r\n", b"Feedback-Type: auth-failure\r\n",
+                   b"Auth-Failure: dmarc\r\n", b"Identity-Alignment: dkim, spf\r\n",
+                   b"Source-IP: 198.51.100.9\r\n", b"Reported-Domain: ruf.dmarctest\r\n",
+                   b"Original-Mail-From: <redacted@elsewhere.example>\r\n",
+                   b"From: Alice Example <redacted@ruf.dmarctest>\r\n",
+                   b"Content-Type: message/feedback-report\r\n", b"dmarc=fail"):
+        check(needle in report, f"failure report holds {needle!r}")
+    for secret in (b"alice.secret", b"bob.private", b"The body stays here"):
+        check(secret not in report, f"failure report leaks {secret!r}")
+
+
 def main(argv):
     binary, source = argv[1], argv[2]
     port = int(os.environ["ENMA_IT_NSD_PORT"])
@@ -162,6 +195,7 @@ def main(argv):
         check_week(binary, source, work, port)
         check_rerun(binary, work, port)
         check_output_dir_dry_run_purge(binary, work, port)
+        check_failure_report(binary, work, port)
     print("enma_report_test:", "FAILED" if FAILURES else "ok")
     return 1 if FAILURES else 0
 

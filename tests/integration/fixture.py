@@ -256,7 +256,12 @@ def dmarc_zone_text(public):
             '_dmarc.testing TXT "v=DMARC1; p=reject; t=y"\n'
             '_dmarc.psd TXT "v=DMARC1; p=reject; psd=y"\nmember.psd MX 10 mail.org\n'
             '_dmarc.twice TXT "v=DMARC1; p=reject"\n_dmarc.twice TXT "v=DMARC1; p=none"\n'
-            "twice MX 10 mail.org\n")
+            "twice MX 10 mail.org\n"
+            # enma-report --failure-report (enma_report_test.py): fo=1, one ruf inside the
+            # domain and one at plain.example, which does not authorise it.
+            '_dmarc.ruf TXT "v=DMARC1; p=quarantine; fo=1; '
+            'ruf=mailto:ruf@ruf.dmarctest,mailto:ext@plain.example"\n'
+            "ruf MX 10 mail.org\n")
 
 
 # interop.example: what tests/integration/interop_test.cpp checks OpenDKIM's signatures against

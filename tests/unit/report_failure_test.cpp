@@ -54,6 +54,8 @@ TEST_CASE("local-parts are redacted, domains kept") {
     CHECK(redact_addresses("from mx (mx [192.0.2.1]) by r for <u@r.example>; date") ==
           "from mx (mx [192.0.2.1]) by r for <redacted@r.example>; date");
     CHECK(redact_addresses("no address @ here") == "no address @ here");
+    CHECK(redact_addresses(" r; sender-id=none header.From=a.b@example.com") ==
+          " r; sender-id=none header.From=redacted@example.com");
 }
 
 TEST_CASE("the rate limit counts per policy domain in fixed windows") {
@@ -72,7 +74,9 @@ TEST_CASE("the AFRF message carries RFC 9991's fields and the redacted header") 
     input.m_from = "dmarc-reports@receiver.example";
     input.m_to = "ruf@example.com";
     input.m_user_agent = "enma/1.0";
-    input.m_authentication_results = " receiver.example; dmarc=fail header.from=example.com";
+    input.m_authentication_results =
+        " receiver.example; dmarc=fail header.from=example.com;\n\tspf=fail "
+        "smtp.mailfrom=u@x.example";
     input.m_headers = {{"From", " Alice <alice@example.com>"},
                        {"To", " bob@receiver.example,\n\tcarol@receiver.example"},
                        {"Subject", " hello"}};
@@ -87,7 +91,8 @@ TEST_CASE("the AFRF message carries RFC 9991's fields and the redacted header") 
           "Arrival-Date: Thu, 26 Nov 2026 00:00:00 +0000\r\n", "Source-IP: 192.0.2.66\r\n",
           "Reported-Domain: example.com\r\n", "Auth-Failure: dmarc\r\n",
           "Identity-Alignment: dkim, spf\r\n", "Delivery-Result: reject\r\n",
-          "Authentication-Results: receiver.example; dmarc=fail header.from=example.com\r\n",
+          "Authentication-Results: receiver.example; dmarc=fail header.from=example.com;\r\n\t"
+          "spf=fail smtp.mailfrom=redacted@x.example\r\n",
           "DKIM-Domain: example.com\r\nDKIM-Selector: sel\r\n",
           "Content-Type: message/feedback-report\r\n", "Content-Type: text/rfc822-headers\r\n",
           "From: Alice <redacted@example.com>\r\n",
