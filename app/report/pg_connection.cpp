@@ -28,8 +28,13 @@ bool succeeded(const PgResult& result) {
 
 }  // namespace
 
+// PgConnection - our defaults first, then the conninfo (expanded from "dbname"), whose own
+// values win: a connection attempt gives up after 10 s and a statement after 60 s, so that a
+// database that hangs holds up neither the writer's retries nor enma's stop for long.
 PgConnection::PgConnection(const std::string& conninfo) {
-    m_conn.reset(PQconnectdb(conninfo.c_str()));
+    const char* keywords[] = {"connect_timeout", "options", "dbname", nullptr};
+    const char* values[] = {"10", "-c statement_timeout=60000", conninfo.c_str(), nullptr};
+    m_conn.reset(PQconnectdbParams(keywords, values, 1));
     if (!m_conn)
         throw StoreError("postgresql: out of memory");
     if (PQstatus(m_conn.get()) != CONNECTION_OK)

@@ -2,10 +2,11 @@
 // runner's session on it.
 //
 // Parameters go separately from the SQL text (PQexecParams, text format), never spliced
-// in. The client encoding is UTF8 whatever the server's default. BEGIN for migrations takes a
-// transaction-scoped advisory lock, so the nodes of a fleet starting together migrate one
-// after the other (the later ones find nothing pending). A connection that breaks is not
-// repaired here: every call throws StoreError and the owner opens a new one.
+// in. The client encoding is UTF8 whatever the server's default. Unless the conninfo says
+// otherwise, connecting times out after 10 s and a statement after 60 s. BEGIN for migrations takes
+// a transaction-scoped advisory lock, so the nodes of a fleet starting together migrate one after
+// the other (the later ones find nothing pending). A connection that breaks is not repaired here:
+// every call throws StoreError and the owner opens a new one.
 #pragma once
 
 #include <libpq-fe.h>

@@ -90,28 +90,38 @@ bool Recorder::ensure_store() {
     return true;
 }
 
-// write - the batch appended (true), or dropped when stopping and out of time (false).
+// write - the batch appended (true, also when the store refused it kMaxAttempts times and it
+// was dropped), or dropped when stopping and out of time (false).
 bool Recorder::write(std::vector<MessageRow>& batch) {
+    int refusals = 0;
     while (ensure_store()) {
         try {
             m_store->append(batch);
-            m_written += batch.size();
-            if (m_metrics)
-                m_metrics->report_written(batch.size());
-            if (m_failing)
-                app::emit(spdlog::level::info, app::LogRecord("report.store").add("status", "ok"));
-            m_failing = false;
-            m_backoff = m_options.m_retry_first;
+            written(batch.size());
             return true;
         } catch (const std::exception& e) {
             m_store.reset();
             store_failed(e.what());
+            if (++refusals == kMaxAttempts) {
+                lost(batch.size(), "refused by the store");
+                return true;
+            }
             if (!wait_retry())
                 break;
         }
     }
     lost(batch.size(), "store unavailable at stop");
     return false;
+}
+
+void Recorder::written(std::size_t count) {
+    m_written += count;
+    if (m_metrics)
+        m_metrics->report_written(count);
+    if (m_failing)
+        app::emit(spdlog::level::info, app::LogRecord("report.store").add("status", "ok"));
+    m_failing = false;
+    m_backoff = m_options.m_retry_first;
 }
 
 // wait_retry - the back-off pause (cut short by stop()); false once stopping past the deadline.

@@ -6,8 +6,9 @@
 // One writer thread owns the store: it opens it (start-up never waits on the store), takes
 // batches of up to m_batch_size rows and appends each in one transaction. A store that cannot
 // be opened or refuses a batch is closed and tried again after a back-off doubling from
-// m_retry_first to m_retry_max; the batch in hand is kept, and while the store is down the
-// queue fills and further rows are dropped (mail never waits).
+// m_retry_first to m_retry_max; the batch in hand is kept (but dropped after kMaxAttempts
+// refusals by a store that opens), and while the store is down the queue fills and further
+// rows are dropped (mail never waits).
 // stop() (SIGTERM, after the milter drained) closes the queue; the writer writes what is
 // queued, retrying a store that is down until the stop deadline, then drops the rest (counted
 // and logged). A row's node and sequence number are set here: the sequence starts at the
@@ -49,6 +50,9 @@ using StoreOpener = std::function<std::unique_ptr<ReportStore>()>;
 class Recorder {
 public:
     static constexpr std::chrono::seconds kDropLogEvery{10};
+    // kMaxAttempts - appends of one batch the store may refuse (while it can be opened)
+    // before the batch is dropped: a row it will never take must not stop the recording.
+    static constexpr int kMaxAttempts = 5;
 
     // Recorder - starts the writer thread. `metrics` may be null (metrics.listen off).
     Recorder(RecorderOptions options, std::shared_ptr<app::Metrics> metrics, StoreOpener open = {});
@@ -73,6 +77,7 @@ private:
     bool ensure_store();
     bool write(std::vector<MessageRow>& batch);
     bool wait_retry();
+    void written(std::size_t count);
     void store_failed(const std::string& error);
     void lost(std::size_t count, std::string_view reason);
     void note_dropped(std::uint64_t count, std::string_view reason);

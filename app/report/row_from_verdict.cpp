@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/report/store_text.hpp"
 #include "verify/pipeline/dnssec_word.hpp"
 
 namespace enma::report {
@@ -73,6 +74,18 @@ void add_results(MessageRow& row, const std::vector<verify::AuthResult>& results
     }
 }
 
+// clean - every text column made storable (store_text.hpp).
+void clean(MessageRow& row) {
+    for (auto* text :
+         {&row.m_source_ip, &row.m_header_from, &row.m_envelope_from, &row.m_envelope_to,
+          &row.m_policy_domain, &row.m_fo, &row.m_rua, &row.m_ruf, &row.m_override_type,
+          &row.m_override_comment, &row.m_spf_domain, &row.m_spf_scope, &row.m_spf_result})
+        *text = store_text(*text);
+    for (auto& dkim : row.m_dkim)
+        for (auto* text : {&dkim.m_domain, &dkim.m_selector, &dkim.m_result, &dkim.m_human_result})
+            *text = store_text(*text);
+}
+
 }  // namespace
 
 std::string address_domain(std::string_view address) {
@@ -103,6 +116,7 @@ std::optional<MessageRow> row_from_verdict(const RowInput& input) {
     add_policy(row, *dmarc->m_output.m_record);
     add_evaluation(row, *dmarc);
     add_results(row, input.m_verdict.m_results);
+    clean(row);
     return row;
 }
 

@@ -192,3 +192,23 @@ TEST_CASE("report.* become the recorder's options; the node defaults to the host
     config.m_report.m_node = "edge-1";
     CHECK(recorder_options(config, "mx7.example").m_node == "edge-1");
 }
+
+TEST_CASE("a batch the store keeps refusing is dropped, and recording goes on") {
+    const TempDir dir;
+    const auto path = (dir.m_path / "dmarc.db").string();
+    int failures = Recorder::kMaxAttempts;
+    Gate gate;
+    Recorder recorder(options(100), nullptr, [&] {
+        gate.wait();  // every row is queued before the first batch is taken
+        return std::make_unique<FlakyStore>(path, failures);
+    });
+    for (int i = 0; i < 4; ++i)
+        CHECK(recorder.offer(row(i)));
+    gate.open();
+    CHECK(recorder.offer(row(10)));  // queued behind the doomed batch, or in it
+    recorder.stop(milliseconds(10000));
+    const auto counts = recorder.counts();
+    CHECK(counts.m_written + counts.m_dropped == 5);
+    CHECK(counts.m_dropped >= 4);
+    CHECK(stored(path).size() == counts.m_written);
+}

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/report/row_from_verdict.hpp"
+#include "app/report/store_text.hpp"
 
 using namespace enma;
 using report::row_from_verdict;
@@ -121,4 +122,21 @@ TEST_CASE("the domain of an envelope address") {
     CHECK(report::address_domain("a@b@c.example") == "c.example");
     CHECK(report::address_domain("postmaster") == "");
     CHECK(report::address_domain("") == "");
+}
+
+TEST_CASE("text from outside is stored as valid UTF-8, without NUL, bounded") {
+    CHECK(report::store_text("caf\xc3\xa9") == "caf\xc3\xa9");
+    CHECK(report::store_text("a\xff"
+                             "b\xc3") == "a?b?");
+    CHECK(report::store_text(std::string("a\0b", 3)) == "a?b");
+    CHECK(report::store_text("\xed\xa0\x80") == "???");  // a surrogate is not UTF-8
+    CHECK(report::store_text("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80");
+    CHECK(report::store_text(std::string(5000, 'x')).size() == report::kMaxStoreText);
+    auto verdict = failing_verdict();
+    verdict.m_results[1].m_properties[0].m_value = "bad\xfe.example";
+    const auto row = row_from_verdict(
+        {verdict, "::1", "x@\xc0\xaf.example", "", dmarc::OrgDomainMode::tree_walk, 1});
+    REQUIRE(row);
+    CHECK(row->m_dkim[0].m_domain == "bad?.example");
+    CHECK(row->m_envelope_from == "??.example");
 }
