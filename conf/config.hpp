@@ -229,6 +229,18 @@ struct ReportConfig {
     std::string m_node;  // empty: the host name
 };
 
+// ReportSenderConfig - enma-report's reporter metadata and delivery (docs/reports.md).
+struct ReportSenderConfig {
+    std::string m_org_name;            // report_metadata/org_name
+    std::string m_email;               // report_metadata/email and the From: of reports
+    std::string m_extra_contact_info;  // "" leaves the element out
+    std::string m_domain;              // the Mail Receiver's domain; "": m_email's domain
+    std::string m_sendmail;            // sendmail(8)-compatible program, run with -t -oi
+    int m_retention_days = 0;          // enma-report --purge keeps this many days; 0: all
+    bool m_failure_reports = false;    // RFC 9991 failure reports (privacy: off)
+    int m_failure_limit = 10;          // failure reports per policy domain and hour
+};
+
 struct Config {
     MilterConfig m_milter;
     SyslogConfig m_syslog;
@@ -245,6 +257,7 @@ struct Config {
     IprevConfig m_iprev;
     MetricsConfig m_metrics;
     ReportConfig m_report;
+    ReportSenderConfig m_report_sender;
 };
 
 }  // namespace enma::conf

@@ -109,6 +109,24 @@ KeySpec word_key(std::string_view name, std::string_view def, bool allow_empty,
         [](const std::string& v) { return v; });
 }
 
+// parse_text - one line of printable text (UTF-8 allowed, no control characters), as a
+// header field or an XML element can carry it; empty allowed.
+std::string parse_text(std::string_view text) {
+    const auto bad = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+    if (std::any_of(text.begin(), text.end(), bad) || text.size() > 200) {
+        throw ValueError(fmt::format(
+            "expected one line of at most 200 printable characters, got '{}'", bounded(text)));
+    }
+    return std::string(text);
+}
+
+template <typename Access>
+KeySpec text_key(std::string_view name, std::string_view def, std::string_view meaning,
+                 Access field) {
+    return make_key(name, "text", def, meaning, field, parse_text,
+                    [](const std::string& v) { return v; });
+}
+
 template <typename Access>
 KeySpec path_key(std::string_view name, std::string_view def, bool allow_empty,
                  std::string_view meaning, Access field) {
@@ -519,6 +537,39 @@ void add_report_keys(std::vector<KeySpec>& t) {
                          FIELD(m_report.m_node)));
 }
 
+void add_report_sender_keys(std::vector<KeySpec>& t) {
+    t.push_back(text_key("report.org_name", "",
+                         "Reporting organisation named in aggregate reports (enma-report; "
+                         "docs/reports.md). Required to send.",
+                         FIELD(m_report_sender.m_org_name)));
+    t.push_back(word_key("report.email", "", true,
+                         "Contact address in reports and the From: of report messages. "
+                         "Required to send.",
+                         FIELD(m_report_sender.m_email)));
+    t.push_back(text_key("report.extra_contact_info", "",
+                         "Extra contact information in reports (a URL, a phone); empty: none.",
+                         FIELD(m_report_sender.m_extra_contact_info)));
+    t.push_back(word_key("report.domain", "", true,
+                         "The receiver's domain in report file names, Subjects and Report-IDs; "
+                         "empty: the domain of report.email.",
+                         FIELD(m_report_sender.m_domain)));
+    t.push_back(path_key("report.sendmail", "/usr/sbin/sendmail", false,
+                         "sendmail(8)-compatible program enma-report runs as PROGRAM -t -oi "
+                         "with one report message on standard input.",
+                         FIELD(m_report_sender.m_sendmail)));
+    t.push_back(int_key("report.retention_days", "0", 0, 36500,
+                        "enma-report --purge deletes records older than this many days; 0 "
+                        "keeps everything.",
+                        FIELD(m_report_sender.m_retention_days)));
+    t.push_back(bool_key("report.failure_reports", "false",
+                         "Send RFC 9991 failure reports to ruf= destinations (header only, "
+                         "local-parts redacted).",
+                         FIELD(m_report_sender.m_failure_reports)));
+    t.push_back(int_key("report.failure_limit", "10", 1, 100000,
+                        "Most failure reports per policy domain and hour.",
+                        FIELD(m_report_sender.m_failure_limit)));
+}
+
 #undef FIELD
 
 }  // namespace
@@ -535,6 +586,7 @@ std::vector<KeySpec> key_table() {
     add_resolver_keys(table);
     add_metrics_keys(table);
     add_report_keys(table);
+    add_report_sender_keys(table);
     return table;
 }
 

@@ -24,10 +24,13 @@ from harness import Failures, HarnessError  # noqa: E402
 from harness import BAD_IP  # noqa: E402
 from suite_wire import FROM, check_verified, send_message  # noqa: E402
 
-FILES = ("/usr/sbin/enma", "/usr/bin/sidfquery", "/usr/bin/enma-check", "/etc/enma/enma.conf",
-         "/lib/systemd/system/enma.service", "/usr/lib/tmpfiles.d/enma.conf",
+FILES = ("/usr/sbin/enma", "/usr/bin/sidfquery", "/usr/bin/enma-check", "/usr/bin/enma-report",
+         "/etc/enma/enma.conf", "/lib/systemd/system/enma.service",
+         "/lib/systemd/system/enma-report.service", "/lib/systemd/system/enma-report.timer",
+         "/usr/lib/tmpfiles.d/enma.conf",
          "/usr/share/man/man8/enma.8", "/usr/share/man/man5/enma.conf.5",
-         "/usr/share/man/man1/sidfquery.1", "/usr/share/man/man1/enma-check.1")
+         "/usr/share/man/man1/sidfquery.1", "/usr/share/man/man1/enma-check.1",
+         "/usr/share/man/man1/enma-report.1")
 
 
 def build_package(build_dir, out_dir):

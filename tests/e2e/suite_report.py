@@ -3,8 +3,11 @@
 # stops; a message without a policy does not. With a store that cannot be written the mail
 # still flows, the records beyond report.queue_size are dropped and counted
 # (enma_report_dropped_total), and once the store can be written the queued ones arrive.
+# enma-report then builds the aggregate report of those rows (report_case).
+import gzip
 import os
 import sqlite3
+import subprocess
 import time
 
 import harness
@@ -24,6 +27,7 @@ def run(failures, directory, dns, enma):
         postfix.start()
         sender = Sender(failures, postfix)
         recorded_case(failures, sender, enma, store)
+        report_case(failures, directory, enma, store)
         outage_case(failures, sender, directory, enma)
     finally:
         postfix.stop()
@@ -71,6 +75,29 @@ def recorded_case(failures, sender, enma, store):
     failures.check(len(messages) == 2 and messages[0]["seq"] < messages[1]["seq"],
                    "[report] sequence numbers increase", str(messages))
     failures.equal(dkim, 0, "[report] unsigned messages have no DKIM rows")
+
+
+def report_case(failures, directory, enma, store):
+    """enma-report (beside the enma binary) turns the two rows into one aggregate report."""
+    binary = os.path.join(os.path.dirname(enma.binary), "enma-report")
+    out = os.path.join(directory, "reports")
+    os.makedirs(out, exist_ok=True)
+    day = 86400
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - day))
+    result = subprocess.run(
+        [binary, "-o", "dmarc.auth=true", "-o", f"report.store=sqlite:{store}",
+         "-o", "report.org_name=e2e receiver", "-o", "report.email=dmarc@receiver.e2e.example",
+         "--period", f"{yesterday}..{today}", "--output-dir", out],
+        capture_output=True, text=True, timeout=120)
+    failures.equal(result.returncode, 0, f"[report-build] enma-report exit status: {result.stderr}")
+    xml = b"".join(gzip.open(os.path.join(out, name)).read() for name in sorted(os.listdir(out)))
+    for ip, disposition in ((GOOD_IP, b"pass"), (BAD_IP, b"none")):
+        row = (f"<source_ip>{ip}</source_ip>\n      <count>1</count>\n      <policy_evaluated>\n"
+               f"        <disposition>").encode() + disposition
+        failures.check(row in xml, f"[report-build] a record for {ip}", xml.decode(errors="replace"))
+    failures.check(f"<domain>{DOMAIN}</domain>".encode() in xml,
+                   "[report-build] the policy domain", xml.decode(errors="replace"))
 
 
 def wait_metric(port, name, value, timeout=60.0):

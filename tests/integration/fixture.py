@@ -11,7 +11,8 @@
 #   broken.example.        signed, then the RRSIG of www.broken.example. A is corrupted;
 #                          anchored by a trust anchor file (its DNSKEY)       -> bogus
 #   plain.example.         unsigned, under no anchor                          -> insecure
-#                          (sq.plain.example: sidfquery's policies, SIDFQUERY_RECORDS)
+#                          (sq.plain.example: sidfquery's policies, SIDFQUERY_RECORDS;
+#                          _report._dmarc: REPORT_DESTINATION_RECORDS)
 #   18.198.in-addr.arpa.   unsigned reverse zone for PTR                      -> insecure
 #   check.example.         unsigned: enma-check's SPF, ADSP and a DKIM key made at start
 #                          (check_zone_text)                                  -> insecure
@@ -79,6 +80,14 @@ SIDFQUERY_RECORDS = (
     "relay.example.ok.sq A 127.0.0.2\n")
 
 
+# RFC 9990 external report destinations (tests/integration/report_external_test.cpp):
+# plain.example takes reports for example.org only, refuses bad.example with a record that is
+# not DMARC1; signed.example takes reports for any domain through a wildcard.
+REPORT_DESTINATION_RECORDS = (
+    'example.org._report._dmarc TXT "v=DMARC1"\n'
+    'bad.example._report._dmarc TXT "v=spf1 -all"\n')
+
+
 def zone_texts():
     with open(os.path.join(HERE, "data", "dkim4096.txt")) as f:
         dkim = f.read().strip()
@@ -91,12 +100,13 @@ def zone_texts():
         'spf TXT "v=spf1 " "ip4:198.18.0.0/24 -all"\n'
         'spf SPF "v=spf1 ip4:198.18.0.0/24 -all"\n'
         f"sel._domainkey TXT {split_strings(dkim)}\n" +
-        "".join(f"h{i} A {many_address(i)}\n" for i in range(MANY)))
+        "".join(f"h{i} A {many_address(i)}\n" for i in range(MANY)) +
+        '*._report._dmarc TXT "v=DMARC1;"\n')
     broken = ("$ORIGIN broken.example.\n$TTL 300\n" + soa +
               'www A 198.18.2.10\ntxt TXT "intact"\n')
     plain = ("$ORIGIN plain.example.\n$TTL 300\n" + soa +
              'www A 198.18.1.10\nbackup A 198.18.1.25\ntxt TXT "plain text"\n' +
-             SIDFQUERY_RECORDS)
+             SIDFQUERY_RECORDS + REPORT_DESTINATION_RECORDS)
     reverse = ("$ORIGIN 18.198.in-addr.arpa.\n$TTL 300\n"
                "@ SOA ns.plain.example. hostmaster.plain.example. 1 3600 600 86400 300\n"
                "@ NS ns.plain.example.\n"
@@ -250,7 +260,12 @@ def dmarc_zone_text(public):
             '_dmarc.testing TXT "v=DMARC1; p=reject; t=y"\n'
             '_dmarc.psd TXT "v=DMARC1; p=reject; psd=y"\nmember.psd MX 10 mail.org\n'
             '_dmarc.twice TXT "v=DMARC1; p=reject"\n_dmarc.twice TXT "v=DMARC1; p=none"\n'
-            "twice MX 10 mail.org\n")
+            "twice MX 10 mail.org\n"
+            # enma-report --failure-report (enma_report_test.py): fo=1, one ruf inside the
+            # domain and one at plain.example, which does not authorise it.
+            '_dmarc.ruf TXT "v=DMARC1; p=quarantine; fo=1; '
+            'ruf=mailto:ruf@ruf.dmarctest,mailto:ext@plain.example"\n'
+            "ruf MX 10 mail.org\n")
 
 
 # interop.example: what tests/integration/interop_test.cpp checks OpenDKIM's signatures against

@@ -1,0 +1,93 @@
+// delivery.cpp - posix_spawn for sendmail, write-and-rename for files.
+#include "app/enma-report/delivery.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+extern char** environ;
+
+namespace enma::report {
+
+namespace {
+
+// write_all - the whole buffer to `fd`; false on an error (EPIPE included).
+bool write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t written = ::write(fd, data.data(), data.size());
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return false;
+        data.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return true;
+}
+
+DeliveryResult wait_for(pid_t pid, const std::string& program, bool wrote) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return program + ": waitpid: " + std::strerror(errno);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return wrote ? "" : program + ": did not read the whole message";
+    if (WIFEXITED(status))
+        return program + " exited with status " + std::to_string(WEXITSTATUS(status));
+    return program + " was killed by signal " + std::to_string(WTERMSIG(status));
+}
+
+}  // namespace
+
+DeliveryResult send_with_sendmail(const std::string& program, const std::string& from,
+                                  std::string_view message) {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return std::string("pipe: ") + std::strerror(errno);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
+    std::string arg0 = program, t = "-t", oi = "-oi", f = "-f", sender = from;
+    char* argv[] = {arg0.data(), t.data(), oi.data(), f.data(), sender.data(), nullptr};
+    pid_t pid = 0;
+    const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[0]);
+    if (spawned != 0) {
+        ::close(pipe_fds[1]);
+        return program + ": " + std::strerror(spawned);
+    }
+    // A program that exits early must not kill us with SIGPIPE.
+    const auto previous = ::signal(SIGPIPE, SIG_IGN);
+    const bool wrote = write_all(pipe_fds[1], message);
+    ::close(pipe_fds[1]);
+    ::signal(SIGPIPE, previous);
+    return wait_for(pid, program, wrote);
+}
+
+DeliveryResult write_report_file(const std::string& directory, const std::string& name,
+                                 std::string_view data) {
+    const std::filesystem::path target = std::filesystem::path(directory) / name;
+    const std::filesystem::path temporary =
+        std::filesystem::path(directory) / ("." + name + ".tmp");
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        if (!out.flush())
+            return "cannot write " + temporary.string();
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, target, error);
+    if (error)
+        return "cannot rename to " + target.string() + ": " + error.message();
+    return "";
+}
+
+}  // namespace enma::report
