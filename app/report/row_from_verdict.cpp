@@ -48,6 +48,7 @@ void add_evaluation(MessageRow& row, const pipeline::DmarcVerdict& dmarc) {
     row.m_dkim_aligned = out.m_dkim_aligned;
     row.m_spf_aligned = out.m_spf_aligned;
     row.m_override_type = dmarc.m_override;
+    row.m_override_comment = dmarc.m_override_comment;
     row.m_spf_domain = dmarc.m_spf_domain;
     row.m_spf_scope = dmarc.m_spf_scope;
     row.m_dnssec = pipeline::dnssec_field(out.m_security);

@@ -152,12 +152,12 @@ def check_override(binary, port, directory):
     trusted = enma(binary, port, directory, "override-trusted", message, BAD_IP,
                    options + ("arc.trusted_sealers=hop2.arc.example",))
     expect("override-trusted", "applied", trusted["dmarc"]["applied"], "none")
-    expect("override-trusted", "override", trusted["dmarc"].get("override"), "trusted_forwarder")
+    expect("override-trusted", "override", trusted["dmarc"].get("override"), "local_policy")
     expect("override-trusted", "action", trusted["action"], "none")
     expect("override-trusted", "arc override sealer", trusted["arc"].get("override_sealer"),
            "hop2.arc.example")
     expect("override-trusted", "A-R comment", method(trusted, "dmarc")["comment"],
-           "p=reject dis=none; override trusted_forwarder arc=pass as.2.d=hop2.arc.example "
+           "p=reject dis=none; override local_policy arc=pass as.2.d=hop2.arc.example "
            "dmarc=pass")
     broken = enma(binary, port, directory, "override-broken-chain", newest_seal_b(message),
                   BAD_IP, options + ("arc.trusted_sealers=hop2.arc.example",))

@@ -167,10 +167,10 @@ TEST_CASE("a trusted sealer's AAR overrides a DMARC fail; an untrusted one does 
     CHECK(find(trusted, "dmarc")->m_result == "fail");
     CHECK(trusted.m_action == enma::pipeline::Action::none);
     CHECK(trusted.m_dmarc->m_applied == enma::dmarc::Policy::none);
-    CHECK(trusted.m_dmarc->m_override == "trusted_forwarder");
+    CHECK(trusted.m_dmarc->m_override == "local_policy");
     CHECK(trusted.m_dmarc->m_override_comment == "arc=pass as.1.d=fwd.example dmarc=pass");
     CHECK(find(trusted, "dmarc")->m_comment ==
-          "p=reject dis=none; override trusted_forwarder arc=pass as.1.d=fwd.example dmarc=pass");
+          "p=reject dis=none; override local_policy arc=pass as.1.d=fwd.example dmarc=pass");
     REQUIRE(trusted.m_arc->m_override);
     CHECK(trusted.m_arc->m_override->m_sealer == "fwd.example");
 }

@@ -41,6 +41,7 @@ pipeline::Verdict failing_verdict() {
     dmarc.m_spf_domain = "bounce.news.example";
     dmarc.m_spf_scope = "mfrom";
     dmarc.m_override = "policy_test_mode";
+    dmarc.m_override_comment = "t=y";
     verdict.m_dmarc = dmarc;
     return verdict;
 }
@@ -74,6 +75,7 @@ TEST_CASE("a DMARC fail becomes a row with every column") {
     CHECK_FALSE(row->m_dkim_aligned);
     CHECK_FALSE(row->m_spf_aligned);
     CHECK(row->m_override_type == "policy_test_mode");
+    CHECK(row->m_override_comment == "t=y");
     CHECK(row->m_spf_domain == "bounce.news.example");
     CHECK(row->m_spf_scope == "mfrom");
     CHECK(row->m_spf_result == "fail");  // hardfail is authresult.spf_hardfail's spelling

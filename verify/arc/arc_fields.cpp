@@ -135,8 +135,11 @@ ArcMessageSignature parse_arc_message_signature(std::string_view raw_value) {
     if (!ams.m_instance)
         return failed(std::move(ams), "invalid i= value");
     ams.m_sig = dkim::parse_dkim_signature(raw_value, dkim::SignatureKind::arc_message);
-    if (!ams.m_sig.m_ok)
-        return failed(std::move(ams), ams.m_sig.m_error);
+    if (!ams.m_sig.m_ok) {
+        // The reason first: the argument order is unspecified, and moving `ams` empties it.
+        std::string why = ams.m_sig.m_error;
+        return failed(std::move(ams), std::move(why));
+    }
     ams.m_ok = true;
     return ams;
 }

@@ -77,7 +77,8 @@ void apply_arc_override(ArcVerdict& arc, DmarcVerdict& dmarc, const MessageState
         return;
     dmarc.m_action = Action::none;
     dmarc.m_applied = dmarc::Policy::none;
-    dmarc.m_override = "trusted_forwarder";
+    // local_policy with an "arc=pass ..." comment: RFC 8617 7.2.2's own example of the report.
+    dmarc.m_override = "local_policy";
     dmarc.m_override_comment = fmt::format("arc=pass as.{}.d={} {}=pass", endorsement->m_instance,
                                            endorsement->m_sealer, endorsement->m_method);
     arc.m_override = std::move(endorsement);

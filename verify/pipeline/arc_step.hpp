@@ -46,7 +46,8 @@ verify::AuthResult arc_auth_result(const ArcVerdict& verdict, const resolver::Ip
 
 // apply_arc_override - a DMARC fail whose policy asks for more than none, on a message a
 // trusted sealer vouches for: the disposition becomes none, the action none, the override
-// trusted_forwarder (RFC 9990), and `arc` remembers which sealer did it.
+// local_policy with the comment "arc=pass as.N.d=SEALER METHOD=pass" (RFC 8617 7.2.2), and
+// `arc` remembers which sealer did it.
 void apply_arc_override(ArcVerdict& arc, DmarcVerdict& dmarc, const MessageState& state,
                         const AuthSettings& settings);
 

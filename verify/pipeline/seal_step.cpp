@@ -21,8 +21,10 @@ int instance_of(const message::HeaderField& field) {
     if (field.is(arc::kAarName)) {
         text = std::string(message::trim_wsp(field.m_raw_value));
         text = text.starts_with("i=") ? text.substr(2, text.find(';') - 2) : "";
-    } else if (const auto* tag = dkim::parse_tag_list(field.m_raw_value).find("i")) {
-        text = tag->m_value;
+    } else {
+        const auto tags = dkim::parse_tag_list(field.m_raw_value);  // outlives `tag`
+        if (const auto* tag = tags.find("i"))
+            text = tag->m_value;
     }
     text = std::string(message::trim_wsp(text));
     int value = 0;
