@@ -1,23 +1,13 @@
 // connection_iprev.cpp - one connection's iprev lookups on their own task group.
 #include "verify/pipeline/connection_iprev.hpp"
 
-#include "coro/task_group.hpp"
-#include "resolver/query_budget.hpp"
+#include "verify/pipeline/lookup_scope.hpp"
 
 namespace enma::pipeline {
 
-struct IprevState {
-    IprevState(coro::Scheduler& scheduler, std::shared_ptr<resolver::Resolver> shared,
-               std::size_t max_queries)
-        : m_shared(std::move(shared)),
-          m_budget(max_queries),
-          m_group(coro::TaskGroup::create(scheduler)),
-          m_resolver(*m_shared, m_budget, m_group->token()) {}
+struct IprevState : LookupScope {
+    using LookupScope::LookupScope;
 
-    std::shared_ptr<resolver::Resolver> m_shared;
-    resolver::QueryBudget m_budget;
-    std::shared_ptr<coro::TaskGroup> m_group;
-    resolver::ScopedResolver m_resolver;
     std::optional<iprev::IprevOutput> m_output;  // written on the loop thread
 };
 

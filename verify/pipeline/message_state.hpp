@@ -25,23 +25,15 @@
 #include "verify/dmarc/dmarc_check.hpp"
 #include "verify/iprev/iprev_check.hpp"
 #include "verify/message/header_field.hpp"
+#include "verify/pipeline/lookup_scope.hpp"
 #include "verify/sidf/sidf_check.hpp"
 #include "verify/spf/spf_check_host.hpp"
 
 namespace enma::pipeline {
 
-struct MessageState {
-    MessageState(coro::Scheduler& scheduler, std::shared_ptr<resolver::Resolver> shared,
-                 std::size_t max_queries)
-        : m_shared(std::move(shared)),
-          m_budget(max_queries),
-          m_group(coro::TaskGroup::create(scheduler)),
-          m_resolver(*m_shared, m_budget, m_group->token()) {}
+struct MessageState : LookupScope {
+    using LookupScope::LookupScope;
 
-    std::shared_ptr<resolver::Resolver> m_shared;
-    resolver::QueryBudget m_budget;
-    std::shared_ptr<coro::TaskGroup> m_group;
-    resolver::ScopedResolver m_resolver;
     // One tally per method whose result rests on several answers (security_tally.hpp).
     resolver::SecurityTally m_spf_tally{m_resolver};
     resolver::SecurityTally m_sidf_tally{m_resolver};
