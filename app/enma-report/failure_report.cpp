@@ -23,7 +23,12 @@ bool is_local_char(char c) {
 std::size_t local_part_start(std::string_view text, std::size_t at) {
     if (at > 0 && text[at - 1] == '"') {
         const auto open = at >= 2 ? text.rfind('"', at - 2) : std::string_view::npos;
-        return open == std::string_view::npos ? at : open;
+        if (open == std::string_view::npos)
+            return at;
+        // A quoted local-part folded over lines: redact its last line only, so every line
+        // break stays where it was (the header keeps its shape).
+        const auto line = text.find_last_of("\r\n", at - 1);
+        return line != std::string_view::npos && line > open ? line + 1 : open;
     }
     std::size_t start = at;
     while (start > 0 && is_local_char(text[start - 1]))
