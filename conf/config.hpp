@@ -239,6 +239,8 @@ struct ReportSenderConfig {
     int m_retention_days = 0;          // enma-report --purge keeps this many days; 0: all
     bool m_failure_reports = false;    // RFC 9991 failure reports (privacy: off)
     int m_failure_limit = 10;          // failure reports per policy domain and hour
+    std::string m_failure_dir;         // the daemon writes failure reports here; "": sendmail
+    int m_failure_queue_size = 1000;   // failure reports waiting for the sender thread
 };
 
 struct Config {

@@ -77,6 +77,15 @@ void check_report(const Config& config, const Provenance& provenance) {
     if (!config.m_report.m_store.empty() && !config.m_dmarc.m_auth)
         fail(provenance, set_explicitly(provenance, {"report.store", "dmarc.auth"}),
              "report.store is set but dmarc.auth is false (only DMARC results are recorded)");
+    const auto& sender = config.m_report_sender;
+    if (sender.m_failure_reports && !config.m_dmarc.m_auth)
+        fail(provenance, set_explicitly(provenance, {"report.failure_reports", "dmarc.auth"}),
+             "report.failure_reports is true but dmarc.auth is false (failure reports are "
+             "about DMARC)");
+    if (sender.m_failure_reports && sender.m_email.empty())
+        fail(provenance, set_explicitly(provenance, {"report.failure_reports", "report.email"}),
+             "report.failure_reports is true but report.email is empty (the From: of the "
+             "reports)");
 }
 
 // check_arc_seal - the sealing keys go together: one alone would seal nothing.

@@ -562,12 +562,22 @@ void add_report_sender_keys(std::vector<KeySpec>& t) {
                         "keeps everything.",
                         FIELD(m_report_sender.m_retention_days)));
     t.push_back(bool_key("report.failure_reports", "false",
-                         "Send RFC 9991 failure reports to ruf= destinations (header only, "
-                         "local-parts redacted).",
+                         "Send RFC 9991 failure reports to ruf= destinations as messages fail "
+                         "DMARC (header only, local-parts redacted; docs/reports.md). Needs "
+                         "dmarc.auth and report.email. Applied at start only.",
                          FIELD(m_report_sender.m_failure_reports)));
     t.push_back(int_key("report.failure_limit", "10", 1, 100000,
                         "Most failure reports per policy domain and hour.",
                         FIELD(m_report_sender.m_failure_limit)));
+    t.push_back(path_key("report.failure_dir", "", true,
+                         "Write the daemon's failure reports as files into this directory "
+                         "instead of handing them to report.sendmail; empty: sendmail. "
+                         "Applied at start only.",
+                         FIELD(m_report_sender.m_failure_dir)));
+    t.push_back(int_key("report.failure_queue_size", "1000", 1, 1000000,
+                        "Failure reports waiting for the sender thread; when full, further "
+                        "ones are dropped (counted, logged). Applied at start only.",
+                        FIELD(m_report_sender.m_failure_queue_size)));
 }
 
 #undef FIELD

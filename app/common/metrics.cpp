@@ -66,6 +66,12 @@ Metrics::Metrics(const std::string& listen)
     m_report_dropped = &counter(registry, "enma_report_dropped_total",
                                 "DMARC records dropped: the queue was full or the store was "
                                 "down when enma stopped.");
+    m_failure_reports = &BuildCounter()
+                             .Name("enma_failure_reports_total")
+                             .Help("RFC 9991 failure reports by outcome (report.failure_reports).")
+                             .Register(registry);
+    for (const char* outcome : {"sent", "dropped", "rate_limited", "refused", "failed"})
+        m_failure_reports->Add({{"outcome", outcome}});
     m_in_flight = &prometheus::BuildGauge()
                        .Name("enma_messages_in_flight")
                        .Help("Messages between MAIL FROM and their end.")
@@ -77,8 +83,8 @@ Metrics::Metrics(const std::string& listen)
                     .Register(registry);
     // Every step from the start, at 0: a rate() over the family then has data before the
     // first error (a series that appears only with its first increment loses it).
-    for (const char* step :
-         {"negotiate", "connect", "helo", "envfrom", "header", "eoh", "body", "eom", "abort"})
+    for (const char* step : {"negotiate", "connect", "helo", "envfrom", "envrcpt", "header", "eoh",
+                             "body", "eom", "abort"})
         m_errors->Add({{"step", step}});
     m_exposer->RegisterCollectable(m_registry);
     m_resolver_stats = std::make_shared<resolver::ResolverStats>();
@@ -117,6 +123,10 @@ void Metrics::report_written(std::uint64_t count) {
 
 void Metrics::report_dropped(std::uint64_t count) {
     m_report_dropped->Increment(static_cast<double>(count));
+}
+
+void Metrics::failure_report(const std::string& outcome) {
+    m_failure_reports->Add({{"outcome", outcome}}).Increment();
 }
 
 void Metrics::message_started() {

@@ -48,6 +48,9 @@ public:
     // dropped (queue full, store down at stop): app/report/recorder.hpp.
     void report_written(std::uint64_t count);
     void report_dropped(std::uint64_t count);
+    // failure_report - one failure-report outcome (sent, dropped, rate_limited, refused,
+    // failed): app/report/failure_sender.hpp.
+    void failure_report(const std::string& outcome);
     // message_started / message_ended - the in-flight messages gauge (MAIL FROM to end of
     // message, abort or a lost connection).
     void message_started();
@@ -74,6 +77,7 @@ private:
     prometheus::Gauge* m_connections = nullptr;
     prometheus::Counter* m_report_written = nullptr;
     prometheus::Counter* m_report_dropped = nullptr;
+    prometheus::Family<prometheus::Counter>* m_failure_reports = nullptr;
     prometheus::Gauge* m_in_flight = nullptr;
     prometheus::Family<prometheus::Counter>* m_errors = nullptr;
     std::shared_ptr<resolver::ResolverStats> m_resolver_stats;

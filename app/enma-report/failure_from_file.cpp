@@ -9,9 +9,9 @@
 #include "app/common/version.hpp"
 #include "app/enma-check/enma_check_report.hpp"
 #include "app/enma-check/enma_check_run.hpp"
-#include "app/enma-report/delivery.hpp"
-#include "app/enma-report/failure_report.hpp"
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/delivery.hpp"
+#include "app/report/failure_report.hpp"
+#include "app/report/report_uri.hpp"
 #include "app/report/row_from_verdict.hpp"
 
 namespace enma::report {

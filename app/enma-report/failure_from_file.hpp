@@ -2,9 +2,9 @@
 // milter would (enma-check's pipeline), turned into the report store's row, and, when fo=
 // asks for it, an RFC 9991 failure report to each verified ruf= destination.
 //
-// This is how failure reports can be produced today; the daemon does not send them yet.
-// Needs report.failure_reports: true. The rate limit (report.failure_limit) holds within one
-// run only.
+// The daemon sends its own as messages fail (app/report/failure_sender.hpp); this builds one
+// from a message file. Needs report.failure_reports: true. The rate limit (report.failure_limit)
+// holds within one run only.
 #pragma once
 
 #include <ostream>

@@ -63,17 +63,6 @@ std::string base64_lines(std::string_view data) {
     return out;
 }
 
-std::string rfc5322_date(std::int64_t time) {
-    const std::time_t t = static_cast<std::time_t>(time);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    return fmt::format("{}, {:02} {} {} {:02}:{:02}:{:02} +0000", kDays[tm.tm_wday], tm.tm_mday,
-                       kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 std::string report_message(const AggregateReport& report, std::string_view gzip,
                            const MailEnvelope& envelope) {
     const std::string boundary = boundary_for(report);

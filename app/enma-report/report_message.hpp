@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "app/enma-report/aggregate_report.hpp"
+#include "app/report/mail_date.hpp"
 
 namespace enma::report {
 
@@ -34,8 +35,5 @@ std::string report_message(const AggregateReport& report, std::string_view gzip,
 
 // base64_lines - RFC 2045 base64 in lines of 76 characters, each ended by CRLF.
 std::string base64_lines(std::string_view data);
-
-// rfc5322_date - "Thu, 03 Dec 2026 14:09:10 +0000" for seconds since the epoch.
-std::string rfc5322_date(std::int64_t time);
 
 }  // namespace enma::report

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <ctime>
 
-#include "app/enma-report/delivery.hpp"
 #include "app/enma-report/feedback_xml.hpp"
 #include "app/enma-report/gzip.hpp"
 #include "app/enma-report/report_message.hpp"
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/delivery.hpp"
+#include "app/report/report_uri.hpp"
 
 namespace enma::report {
 

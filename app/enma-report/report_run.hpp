@@ -17,16 +17,11 @@
 #include <vector>
 
 #include "app/enma-report/aggregate_report.hpp"
-#include "app/enma-report/destination_check.hpp"
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/destination_check.hpp"
 #include "app/report/report_store.hpp"
+#include "app/report/report_uri.hpp"
 
 namespace enma::report {
-
-// DestinationChecker - the RFC 9990 check of `host` for `policy_domain` (the program runs
-// verify_destination on its resolver; tests may pass their own).
-using DestinationChecker =
-    std::function<DestinationVerdict(const std::string& policy_domain, const std::string& host)>;
 
 struct RunSettings {
     ReporterInfo m_reporter;

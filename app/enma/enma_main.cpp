@@ -15,11 +15,14 @@
 #include "app/enma/self_check.hpp"
 #include "app/enma/signal_thread.hpp"
 #include "app/enma/socket_file.hpp"
+#include "app/report/destination_check.hpp"
+#include "app/report/failure_sender.hpp"
 #include "app/report/recorder.hpp"
 #include "conf/config_error.hpp"
 #include "conf/config_loader.hpp"
 #include "conf/config_render.hpp"
 #include "coro/scheduler.hpp"
+#include "coro/sync_wait.hpp"
 
 #include <libmilter/mfapi.h>
 
@@ -155,6 +158,38 @@ void stop_recorder(report::Recorder* recorder, std::chrono::milliseconds timeout
                   .add("dropped", static_cast<std::int64_t>(counts.m_dropped)));
 }
 
+// start_failure_sender - report.failure_reports' sender; null when off. Its destination checks
+// run on the daemon's loop and resolver (whichever the current Runtime holds); only the
+// sender's thread waits for them.
+std::unique_ptr<report::FailureSender> start_failure_sender(const conf::Config& config,
+                                                            coro::Scheduler& scheduler,
+                                                            app::RuntimeHolder& holder) {
+    if (!config.m_report_sender.m_failure_reports)
+        return nullptr;
+    auto checker = [&scheduler, &holder](const std::string& domain, const std::string& host) {
+        const auto runtime = holder.current();
+        return coro::sync_wait(scheduler,
+                               report::verify_destination(*runtime->m_resolver, domain, host));
+    };
+    return std::make_unique<report::FailureSender>(report::failure_sender_options(config),
+                                                   std::move(checker), holder.current()->m_metrics);
+}
+
+// stop_failure_sender - the queued failure reports sent (within `timeout`), then the totals.
+void stop_failure_sender(report::FailureSender* sender, std::chrono::milliseconds timeout) {
+    if (sender == nullptr)
+        return;
+    sender->stop(timeout);
+    const auto counts = sender->counts();
+    app::emit(spdlog::level::info,
+              app::LogRecord("failure_report.stop")
+                  .add("sent", static_cast<std::int64_t>(counts.m_sent))
+                  .add("dropped", static_cast<std::int64_t>(counts.m_dropped))
+                  .add("rate_limited", static_cast<std::int64_t>(counts.m_rate_limited))
+                  .add("refused", static_cast<std::int64_t>(counts.m_refused))
+                  .add("failed", static_cast<std::int64_t>(counts.m_failed)));
+}
+
 // serve - everything after the configuration is known; returns the exit status.
 int serve(const app::EnmaOptions& options, conf::Config config) {
     // First: the connection read-ahead table (libmilter_tcp.cpp) is sized by this limit.
@@ -169,13 +204,15 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     scheduler.start();
     app::RuntimeHolder holder(app::build_runtime(config, scheduler, nullptr));
     warn_about_dns(config);
-    app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}, nullptr};
+    app::MilterService service{scheduler, holder, {}, {}, 0, false, 0, {}, nullptr, nullptr};
     const auto& milter = config.m_milter;
     open_socket(service, milter);
     become_daemon_user(milter);
     // After dropping privileges: the writer creates the SQLite file as the daemon's user.
     const auto recorder = start_recorder(config, holder.current()->m_metrics);
     service.m_recorder = recorder.get();
+    const auto failures = start_failure_sender(config, scheduler, holder);
+    service.m_failures = failures.get();
     app::SignalThread handler([&] { reload(options, config, scheduler, holder); },
                               [&] { reopen_logs(options, holder); },
                               [&](int signal) { on_stop(service, milter, signal); });
@@ -192,6 +229,7 @@ int serve(const app::EnmaOptions& options, conf::Config config) {
     const int status = app::run_milter();
     const bool idle = service.wait_idle(holder.current()->m_config.m_milter.m_shutdown_timeout);
     stop_recorder(recorder.get(), milter.m_shutdown_timeout);
+    stop_failure_sender(failures.get(), milter.m_shutdown_timeout);
     app::emit(spdlog::level::info, app::LogRecord("exit").add("drained", idle));
     app::remove_pidfile(milter.m_pidfile);
     app::remove_socket_file(app::socket_file_path(milter.m_socket));

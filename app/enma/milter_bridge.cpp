@@ -49,8 +49,9 @@ MilterConnection* connection_of(SMFICTX* ctx) {
 
 // attach - the connection object for `ctx`, counted in for a graceful stop.
 void attach(SMFICTX* ctx, unsigned long protocol_flags) {
-    auto* connection = new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(),
-                                            protocol_flags, g_service->m_recorder);
+    auto* connection =
+        new MilterConnection(g_service->m_scheduler, g_service->m_runtime.current(), protocol_flags,
+                             {g_service->m_recorder, g_service->m_failures});
     if (smfi_setpriv(ctx, connection) != MI_SUCCESS) {
         delete connection;  // not counted: on_close would never count it out
         throw std::runtime_error("smfi_setpriv failed");
@@ -103,9 +104,12 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
                       unsigned long /*f3*/, unsigned long* pf0, unsigned long* pf1,
                       unsigned long* pf2, unsigned long* pf3) {
     *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
-    const unsigned long wanted = SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC |
-                                 SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH |
-                                 SMFIP_NR_BODY;
+    // RCPT TO only when a report needs the envelope recipient (report.store,
+    // report.failure_reports); otherwise the MTA is spared the step.
+    const bool rcpt = g_service->m_recorder != nullptr || g_service->m_failures != nullptr;
+    const unsigned long wanted = (rcpt ? SMFIP_NR_RCPT : SMFIP_NORCPT) | SMFIP_NOUNKNOWN |
+                                 SMFIP_NODATA | SMFIP_HDR_LEADSPC | SMFIP_NR_HELO | SMFIP_NR_MAIL |
+                                 SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
     *pf1 = f1 & wanted;
     // milter.sendmail813: values as an MTA without SMFIP_HDR_LEADSPC gives them (blank after
     // the colon stripped), whatever the MTA offers; MilterConnection puts the blank back.
@@ -160,6 +164,10 @@ void set_busy(SMFICTX* ctx, bool busy) {
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     set_busy(ctx, true);
     return guarded(ctx, "envfrom", [&](MilterConnection& c) { return c.envfrom(ctx, argv); });
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+    return guarded(ctx, "envrcpt", [&](MilterConnection& c) { return c.envrcpt(argv); });
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
@@ -230,6 +238,7 @@ void open_milter_socket(MilterService& service, const std::string& socket, int t
     description.xxfi_connect = on_connect;
     description.xxfi_helo = on_helo;
     description.xxfi_envfrom = on_envfrom;
+    description.xxfi_envrcpt = on_envrcpt;
     description.xxfi_header = on_header;
     description.xxfi_eoh = on_eoh;
     description.xxfi_body = on_body;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/common/runtime.hpp"
+#include "app/report/failure_sender.hpp"
 #include "app/report/recorder.hpp"
 #include "coro/scheduler.hpp"
 
@@ -31,6 +32,7 @@ struct MilterService {
     std::size_t m_messages = 0;    // messages between MAIL FROM and end of message / abort
     std::chrono::steady_clock::time_point m_last_activity{};  // last connect, MAIL, end, close
     report::Recorder* m_recorder = nullptr;                   // report.store; null when off
+    report::FailureSender* m_failures = nullptr;  // report.failure_reports; null when off
 
     // wait_idle - until no connection is open or `timeout` passed; true if idle.
     bool wait_idle(std::chrono::milliseconds timeout);

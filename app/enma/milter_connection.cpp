@@ -48,11 +48,11 @@ std::string macro(SMFICTX* ctx, const char* name) {
 
 MilterConnection::MilterConnection(coro::Scheduler& scheduler,
                                    std::shared_ptr<const Runtime> runtime,
-                                   unsigned long protocol_flags, report::Recorder* recorder)
+                                   unsigned long protocol_flags, Reporters reporters)
     : m_scheduler(scheduler),
       m_runtime(std::move(runtime)),
       m_protocol(protocol_flags),
-      m_recorder(recorder) {
+      m_reporters(reporters) {
     if (m_runtime->m_metrics)
         m_runtime->m_metrics->connection_opened();
 }
@@ -112,6 +112,8 @@ void MilterConnection::start_message() {
     m_failed = false;
     m_ar_fields = 0;
     m_forged.clear();
+    m_rcpt_to.clear();
+    m_header_copy.clear();
 }
 
 sfsistat MilterConnection::envfrom(SMFICTX* ctx, char** argv) {
@@ -124,6 +126,13 @@ sfsistat MilterConnection::envfrom(SMFICTX* ctx, char** argv) {
                                                            m_runtime->m_auth, m_info, m_iprev);
     m_message->mail_from(argv && argv[0] ? argv[0] : "");
     return no_reply(SMFIP_NR_MAIL);
+}
+
+// envrcpt - negotiated only for the reports (milter_bridge.cpp): the first recipient is theirs.
+sfsistat MilterConnection::envrcpt(char** argv) {
+    if (m_rcpt_to.empty() && argv && argv[0])
+        m_rcpt_to = argv[0];
+    return no_reply(SMFIP_NR_RCPT);
 }
 
 // header - forged A-R fields are noted here too, so that they are deleted even when the
@@ -145,6 +154,8 @@ sfsistat MilterConnection::header(const char* name, const char* value) {
     }
     if (m_message && !m_failed)
         m_message->header(name, value);
+    if (m_reporters.m_failures && m_message)
+        m_header_copy.add(name, value);
     return no_reply(SMFIP_NR_HDR);
 }
 
@@ -291,7 +302,7 @@ std::string MilterConnection::insert_seal(SMFICTX* ctx, const arc::SealedSet& se
     return "";
 }
 
-void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& verdict) const {
+void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& verdict) {
     LogRecord record("message");
     record.add("queue_id", m_queue_id)
         .add("client_ip", m_info.m_ip.to_string())
@@ -342,16 +353,22 @@ void MilterConnection::log_message(SMFICTX* /*ctx*/, const pipeline::Verdict& ve
     record_dmarc(verdict);
 }
 
-// record_dmarc - the message's row for the report store, when it had a DMARC policy.
-void MilterConnection::record_dmarc(const pipeline::Verdict& verdict) const {
-    if (m_recorder == nullptr)
+// record_dmarc - the message's row for the report store and its failure-report job, when it
+// had a DMARC policy.
+void MilterConnection::record_dmarc(const pipeline::Verdict& verdict) {
+    if (m_reporters.m_recorder == nullptr && m_reporters.m_failures == nullptr)
         return;
     const auto ip = m_info.m_ip.to_string();
-    auto row = report::row_from_verdict({verdict, ip, m_message->envelope_from(), "",
+    auto row = report::row_from_verdict({verdict, ip, m_message->envelope_from(), m_rcpt_to,
                                          m_runtime->m_auth->m_dmarc.m_mode,
                                          static_cast<std::int64_t>(std::time(nullptr))});
-    if (row)
-        m_recorder->offer(std::move(*row));
+    if (!row)
+        return;
+    if (m_reporters.m_failures)
+        if (auto job = report::failure_job(*row, verdict.m_header_value, m_header_copy))
+            m_reporters.m_failures->offer(std::move(*job));
+    if (m_reporters.m_recorder)
+        m_reporters.m_recorder->offer(std::move(*row));
 }
 
 }  // namespace enma::app

@@ -4,7 +4,10 @@
 // pipeline::MessageSession. Here: which protocol steps were negotiated (so a callback answers
 // SMFIS_NOREPLY only where the MTA agreed not to wait), exclusion, the macros, applying the
 // verdict (delete forged A-R fields, insert ours), the one log record per message and, with
-// report.store, its DMARC record handed to the Recorder (which never makes it wait).
+// report.store, its DMARC record handed to the Recorder (which never makes it wait); with
+// report.failure_reports, the header copied (report::HeaderCopy) and the failure-report job
+// that report::failure_job() decides on handed to the FailureSender (which never waits
+// either). The first RCPT TO is kept for both (envelope_to) when they are on.
 //
 // Fail-closed: a callback that threw, a message without state at end of message (its MAIL
 // FROM failed) and a failed smfi_* modification all end in fail_message(): forged A-R fields
@@ -26,22 +29,31 @@
 #include <vector>
 
 #include "app/common/runtime.hpp"
+#include "app/report/failure_job.hpp"
+#include "app/report/failure_sender.hpp"
 #include "app/report/recorder.hpp"
 #include "coro/scheduler.hpp"
 #include "verify/pipeline/message_session.hpp"
 
 namespace enma::app {
 
+// Reporters - where a message's DMARC outcome goes; each may be null (off) and outlives every
+// connection.
+struct Reporters {
+    report::Recorder* m_recorder = nullptr;       // report.store
+    report::FailureSender* m_failures = nullptr;  // report.failure_reports
+};
+
 class MilterConnection {
 public:
-    // `recorder` (report.store; may be null) outlives every connection.
     MilterConnection(coro::Scheduler& scheduler, std::shared_ptr<const Runtime> runtime,
-                     unsigned long protocol_flags, report::Recorder* recorder = nullptr);
+                     unsigned long protocol_flags, Reporters reporters = {});
     ~MilterConnection();
 
     sfsistat connect(SMFICTX* ctx, const char* hostname, const sockaddr* address);
     sfsistat helo(const char* name);
     sfsistat envfrom(SMFICTX* ctx, char** argv);
+    sfsistat envrcpt(char** argv);
     sfsistat header(const char* name, const char* value);
     sfsistat eoh();
     sfsistat body(const unsigned char* chunk, size_t length);
@@ -64,13 +76,15 @@ private:
     bool remove_forged(SMFICTX* ctx, const std::vector<int>& indices);
     std::string apply(SMFICTX* ctx, const pipeline::Verdict& verdict);
     std::string insert_seal(SMFICTX* ctx, const arc::SealedSet& set);
-    void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict) const;
-    void record_dmarc(const pipeline::Verdict& verdict) const;
+    void log_message(SMFICTX* ctx, const pipeline::Verdict& verdict);
+    void record_dmarc(const pipeline::Verdict& verdict);
 
     coro::Scheduler& m_scheduler;
     std::shared_ptr<const Runtime> m_runtime;
     unsigned long m_protocol;  // the SMFIP_* flags the MTA agreed to
-    report::Recorder* m_recorder;
+    Reporters m_reporters;
+    std::string m_rcpt_to;             // the message's first RCPT TO (only with m_reporters)
+    report::HeaderCopy m_header_copy;  // only with m_reporters.m_failures
     pipeline::ConnectionInfo m_info;
     bool m_excluded = false;
     bool m_failed = false;      // a step of this message failed: end of message fails closed

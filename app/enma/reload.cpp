@@ -8,10 +8,17 @@
 namespace enma::app {
 
 namespace {
-constexpr std::array<std::string_view, 12> kRestartOnly{
-    "milter.socket",  "milter.socket_mode", "milter.socket_group", "milter.user",
-    "milter.pidfile", "milter.chdir",       "milter.timeout",      "milter.loglevel",
-    "metrics.listen", "report.store",       "report.queue_size",   "report.node"};
+constexpr std::array<std::string_view, 19> kRestartOnly{
+    "milter.socket",          "milter.socket_mode",
+    "milter.socket_group",    "milter.user",
+    "milter.pidfile",         "milter.chdir",
+    "milter.timeout",         "milter.loglevel",
+    "metrics.listen",         "report.store",
+    "report.queue_size",      "report.node",
+    "report.failure_reports", "report.failure_limit",
+    "report.failure_dir",     "report.failure_queue_size",
+    "report.sendmail",        "report.email",
+    "report.domain"};
 }  // namespace
 
 std::span<const std::string_view> restart_only_keys() {

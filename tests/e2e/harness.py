@@ -113,7 +113,11 @@ def e2e_zone(public_key):
             f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.dmarc TXT "v=DMARC1; p=reject"\n'
             f'quar TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
-            '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n')
+            '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n'
+            # suite_report.py: failure reports (fo=1) to an internal and an external ruf=.
+            f'ruf TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
+            '_dmarc.ruf TXT "v=DMARC1; p=none; fo=1; ruf=mailto:failures@ruf.e2e.example,'
+            'mailto:ruf@elsewhere.e2e.example"\n')
 
 
 class Dns:

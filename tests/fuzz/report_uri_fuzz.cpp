@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "app/enma-report/destination_check.hpp"
-#include "app/enma-report/failure_report.hpp"
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/destination_check.hpp"
+#include "app/report/failure_report.hpp"
+#include "app/report/report_uri.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 // and the wildcard in signed.example.
 #include <doctest/doctest.h>
 
-#include "app/enma-report/destination_check.hpp"
+#include "app/report/destination_check.hpp"
 #include "tests/integration/fixture_env.hpp"
 
 using enma::integration::FixtureEnv;

@@ -38,3 +38,24 @@ TEST_CASE("report.store refuses other forms, and recording without dmarc.auth") 
                          doctest::Contains("report.store is set but dmarc.auth is false"),
                          ConfigError);
 }
+
+TEST_CASE("failure reports need dmarc.auth and report.email; their keys and defaults") {
+    CHECK_THROWS_WITH_AS(
+        parse_config_text("report.failure_reports: true\nreport.email: d@r.example\n", "t.conf"),
+        doctest::Contains("report.failure_reports is true but dmarc.auth is false"), ConfigError);
+    CHECK_THROWS_WITH_AS(
+        parse_config_text("dmarc.auth: true\nreport.failure_reports: true\n", "t.conf"),
+        doctest::Contains("report.failure_reports is true but report.email is empty"), ConfigError);
+    const auto config = parse_config_text(
+        "dmarc.auth: true\nreport.failure_reports: true\nreport.email: d@r.example\n"
+        "report.failure_dir: /var/lib/enma/failures\nreport.failure_queue_size: 20\n",
+        "t.conf");
+    CHECK(config.m_report_sender.m_failure_reports);
+    CHECK(config.m_report_sender.m_failure_dir == "/var/lib/enma/failures");
+    CHECK(config.m_report_sender.m_failure_queue_size == 20);
+    const auto defaults = parse_config_text("", "t.conf");
+    CHECK_FALSE(defaults.m_report_sender.m_failure_reports);
+    CHECK(defaults.m_report_sender.m_failure_dir.empty());
+    CHECK(defaults.m_report_sender.m_failure_queue_size == 1000);
+    CHECK(defaults.m_report_sender.m_failure_limit == 10);
+}

@@ -2,7 +2,7 @@
 // (tests/integration/report_external_test.cpp runs it with UnboundResolver against NSD).
 #include <doctest/doctest.h>
 
-#include "app/enma-report/destination_check.hpp"
+#include "app/report/destination_check.hpp"
 #include "coro/scheduler.hpp"
 #include "coro/sync_wait.hpp"
 #include "tests/support/zone_resolver.hpp"

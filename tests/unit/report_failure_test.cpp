@@ -2,7 +2,7 @@
 // limit per domain and the AFRF message.
 #include <doctest/doctest.h>
 
-#include "app/enma-report/failure_report.hpp"
+#include "app/report/failure_report.hpp"
 
 using namespace enma::report;
 
@@ -41,10 +41,56 @@ TEST_CASE("fo= decides which failures are reported") {
     CHECK(wants_failure_report(row));  // a signature failed
     row.m_dkim.clear();
     CHECK_FALSE(wants_failure_report(row));
-    auto passing = failing_row("1");
-    passing.m_dmarc_result = "pass";
-    passing.m_dkim_aligned = true;
-    CHECK_FALSE(wants_failure_report(passing));
+}
+
+// One row of the fo= matrix: the message's state and, per fo= value, whether it is reported.
+struct FoCase {
+    const char* m_name;
+    const char* m_dmarc;
+    bool m_dkim_aligned;
+    bool m_spf_aligned;
+    const char* m_dkim_result;  // "" no signature
+    const char* m_spf_result;
+    bool m_fo0, m_fo1, m_fod, m_fos;
+};
+
+TEST_CASE("fo= matrix (RFC 9989: 0 all fail, 1 any fails, d DKIM failed, s SPF failed)") {
+    const FoCase cases[] = {
+        {"nothing aligned, both failed", "fail", false, false, "fail", "fail", true, true, true,
+         true},
+        {"nothing aligned, unsigned, SPF passed unaligned", "fail", false, false, "", "pass", true,
+         true, false, false},
+        {"SPF aligned, DKIM failed (DMARC pass)", "pass", false, true, "fail", "pass", false, true,
+         true, false},
+        {"DKIM aligned, SPF failed (DMARC pass)", "pass", true, false, "pass", "fail", false, true,
+         false, true},
+        {"both aligned", "pass", true, true, "pass", "pass", false, false, false, false},
+        {"SPF none is no failure", "fail", false, false, "", "none", true, true, false, false},
+        {"SPF softfail is a failure", "fail", false, false, "", "softfail", true, true, false,
+         true},
+        {"DMARC temperror: neither 0 nor 1", "temperror", false, false, "", "temperror", false,
+         false, false, true},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.m_name);
+        auto row = failing_row("");
+        row.m_dmarc_result = c.m_dmarc;
+        row.m_dkim_aligned = c.m_dkim_aligned;
+        row.m_spf_aligned = c.m_spf_aligned;
+        row.m_spf_result = c.m_spf_result;
+        row.m_dkim.clear();
+        if (*c.m_dkim_result)
+            row.m_dkim.push_back({"example.com", "sel", c.m_dkim_result, ""});
+        const std::pair<const char*, bool> fos[] = {
+            {"0", c.m_fo0}, {"1", c.m_fo1}, {"d", c.m_fod}, {"s", c.m_fos}};
+        for (const auto& [fo, expected] : fos) {
+            CAPTURE(fo);
+            row.m_fo = fo;
+            CHECK(wants_failure_report(row) == expected);
+        }
+        row.m_fo = "d:s";
+        CHECK(wants_failure_report(row) == (c.m_fod || c.m_fos));
+    }
 }
 
 TEST_CASE("local-parts are redacted, domains kept") {
@@ -65,6 +111,19 @@ TEST_CASE("the rate limit counts per policy domain in fixed windows") {
     CHECK_FALSE(limit.allow("example.com", 300));
     CHECK(limit.allow("other.example", 300));
     CHECK(limit.allow("example.com", 3700));
+}
+
+TEST_CASE("the rate limit forgets the windows that ended") {
+    FailureRateLimit limit(1, 3600);
+    CHECK(limit.allow("a.example", 10));
+    CHECK(limit.allow("b.example", 20));
+    CHECK(limit.domains() == 2);
+    CHECK_FALSE(limit.allow("a.example", 3609));
+    CHECK(limit.domains() == 2);            // pruned at most once a window
+    CHECK(limit.allow("c.example", 7300));  // a and b's windows ended: pruned
+    CHECK(limit.domains() == 1);
+    CHECK(limit.allow("a.example", 7300));  // a fresh window
+    CHECK_FALSE(limit.allow("a.example", 7301));
 }
 
 TEST_CASE("the AFRF message carries RFC 9991's fields and the redacted header") {
@@ -102,4 +161,14 @@ TEST_CASE("the AFRF message carries RFC 9991's fields and the redacted header") 
     }
     CHECK(message.find("alice@") == std::string::npos);
     CHECK(message.find("bob@") == std::string::npos);
+}
+
+TEST_CASE("a header field named like the MIME boundary cannot end a part") {
+    auto row = failing_row("1");
+    FailureInput input;
+    input.m_headers = {{"--=_enma-failure_7", " forged"}, {"From", " a@example.com"}};
+    const std::string message = failure_report_message(row, input);
+    CHECK(message.find("boundary=\"=_enma-failure_7_0\"") != std::string::npos);
+    CHECK(message.find("\r\n--=_enma-failure_7_0--\r\n") != std::string::npos);
+    CHECK(message.find("\r\n--=_enma-failure_7: forged\r\n") != std::string::npos);
 }

@@ -1,7 +1,7 @@
 // report_uri_test.cpp - rua= / ruf= lists: what enma sends to and what it skips.
 #include <doctest/doctest.h>
 
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/report_uri.hpp"
 
 using enma::report::parse_report_uris;
 

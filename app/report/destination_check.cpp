@@ -1,5 +1,5 @@
 // destination_check.cpp - the _report._dmarc lookup.
-#include "app/enma-report/destination_check.hpp"
+#include "app/report/destination_check.hpp"
 
 #include <variant>
 

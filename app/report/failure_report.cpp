@@ -1,11 +1,13 @@
 // failure_report.cpp - fo= decisions, redaction, the rate limit and the AFRF message.
-#include "app/enma-report/failure_report.hpp"
+#include "app/report/failure_report.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
-#include "app/enma-report/report_message.hpp"
+#include "app/report/mail_date.hpp"
 
 namespace enma::report {
 
@@ -102,6 +104,21 @@ std::string feedback_fields(const MessageRow& row, const FailureInput& input) {
     return out;
 }
 
+// boundary_for - "=_enma-failure_SEQ", made longer until no part contains it: a header field
+// of the reported message (a field name may be "--=_enma-failure_1") must not end a part
+// (RFC 2046 5.1.1).
+std::string boundary_for(std::initializer_list<const std::string*> parts, std::int64_t seq) {
+    std::string boundary = fmt::format("=_enma-failure_{}", seq);
+    const auto inside = [&] {
+        return std::any_of(parts.begin(), parts.end(), [&](const std::string* part) {
+            return part->find(boundary) != std::string::npos;
+        });
+    };
+    for (int round = 0; inside(); ++round)
+        boundary += fmt::format("_{}", round);
+    return boundary;
+}
+
 std::string original_header(const FailureInput& input) {
     std::string out;
     for (const auto& [name, value] : input.m_headers)
@@ -113,6 +130,9 @@ std::string original_header(const FailureInput& input) {
 
 bool wants_failure_report(const MessageRow& row) {
     const bool dmarc_failed = row.m_dmarc_result == "fail";
+    // fo=1 reports a mechanism without an aligned pass even when the other one made DMARC
+    // pass (RFC 9989); it needs a verdict, not a temperror.
+    const bool evaluated = dmarc_failed || row.m_dmarc_result == "pass";
     const bool dkim_failed = [&] {
         for (const auto& dkim : row.m_dkim)
             if (failed(dkim.m_result))
@@ -126,7 +146,7 @@ bool wants_failure_report(const MessageRow& row) {
         std::erase_if(option, [](char c) { return c == ' ' || c == '\t'; });
         fo = colon == std::string_view::npos ? std::string_view() : fo.substr(colon + 1);
         if ((option == "0" && dmarc_failed && !row.m_dkim_aligned && !row.m_spf_aligned) ||
-            (option == "1" && dmarc_failed && (!row.m_dkim_aligned || !row.m_spf_aligned)) ||
+            (option == "1" && evaluated && (!row.m_dkim_aligned || !row.m_spf_aligned)) ||
             (option == "d" && dkim_failed) || (option == "s" && failed(row.m_spf_result)))
             return true;
     }
@@ -149,6 +169,7 @@ std::string redact_addresses(std::string_view value) {
 }
 
 bool FailureRateLimit::allow(const std::string& domain, std::int64_t now) {
+    prune(now);
     auto& [start, count] = m_windows[domain];
     if (count == 0 || now - start >= m_window) {
         start = now;
@@ -160,6 +181,16 @@ bool FailureRateLimit::allow(const std::string& domain, std::int64_t now) {
     return true;
 }
 
+// prune - windows that have ended are forgotten (once a window's time), so a daemon that
+// sees many domains keeps only those of the last hour.
+void FailureRateLimit::prune(std::int64_t now) {
+    if (now - m_last_prune < m_window)
+        return;
+    m_last_prune = now;
+    std::erase_if(m_windows,
+                  [&](const auto& entry) { return now - entry.second.first >= m_window; });
+}
+
 std::string identity_alignment(const MessageRow& row) {
     if (!row.m_dkim_aligned && !row.m_spf_aligned)
         return "dkim, spf";
@@ -169,22 +200,25 @@ std::string identity_alignment(const MessageRow& row) {
 }
 
 std::string failure_report_message(const MessageRow& row, const FailureInput& input) {
-    const std::string boundary = fmt::format("=_enma-failure_{}", row.m_seq);
+    const std::string note = fmt::format(
+        "A message claiming to be from {} failed DMARC evaluation at {}.\r\n"
+        "Local-parts of addresses are redacted; the body is not included.\r\n",
+        row.m_header_from, input.m_reporter_domain);
+    const std::string feedback = feedback_fields(row, input);
+    const std::string header = original_header(input);
+    const std::string boundary = boundary_for({&note, &feedback, &header}, row.m_seq);
     std::string out = fmt::format(
         "From: {}\r\nTo: {}\r\nSubject: DMARC failure report for {} from {}\r\nDate: {}\r\n"
         "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report;\r\n"
         "\tboundary=\"{}\"\r\n\r\n",
         input.m_from, input.m_to, row.m_header_from, input.m_reporter_domain,
         rfc5322_date(input.m_date), boundary);
-    out += fmt::format(
-        "--{}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
-        "A message claiming to be from {} failed DMARC evaluation at {}.\r\n"
-        "Local-parts of addresses are redacted; the body is not included.\r\n\r\n",
-        boundary, row.m_header_from, input.m_reporter_domain);
+    out += fmt::format("--{}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n{}\r\n", boundary,
+                       note);
     out += fmt::format("--{}\r\nContent-Type: message/feedback-report\r\n\r\n{}\r\n", boundary,
-                       feedback_fields(row, input));
+                       feedback);
     out += fmt::format("--{}\r\nContent-Type: text/rfc822-headers\r\n\r\n{}\r\n--{}--\r\n",
-                       boundary, original_header(input), boundary);
+                       boundary, header, boundary);
     return out;
 }
 

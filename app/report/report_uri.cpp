@@ -1,5 +1,5 @@
 // report_uri.cpp - splitting, percent-decoding and checking rua / ruf URIs.
-#include "app/enma-report/report_uri.hpp"
+#include "app/report/report_uri.hpp"
 
 #include <algorithm>
 #include <cctype>

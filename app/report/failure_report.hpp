@@ -19,8 +19,8 @@
 namespace enma::report {
 
 // wants_failure_report - fo= (colon-separated, "0" when empty) against the row: 0 all
-// mechanisms failed to give an aligned pass, 1 any did, d a DKIM signature failed, s SPF
-// failed. Only rows whose DMARC result is fail qualify for 0 and 1.
+// mechanisms failed to give an aligned pass (DMARC fail), 1 any did (DMARC fail or pass),
+// d a DKIM signature failed, s SPF failed (RFC 9989 fo=; RFC 9991).
 bool wants_failure_report(const MessageRow& row);
 
 // redact_addresses - every addr-spec local-part in a header value replaced by "redacted"
@@ -34,10 +34,14 @@ public:
     FailureRateLimit(int limit, std::int64_t window) : m_limit(limit), m_window(window) {}
     // allow - counts one report for `domain` at `now` if the limit allows it.
     bool allow(const std::string& domain, std::int64_t now);
+    std::size_t domains() const noexcept { return m_windows.size(); }
 
 private:
+    void prune(std::int64_t now);
+
     int m_limit;
     std::int64_t m_window;
+    std::int64_t m_last_prune = 0;
     std::map<std::string, std::pair<std::int64_t, int>> m_windows;  // start, count
 };
 

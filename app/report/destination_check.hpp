@@ -7,6 +7,7 @@
 // organizational domain or below it). Everything else is verified over DNS.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,11 @@ enum class DestinationVerdict : unsigned char {
 };
 
 std::string_view verdict_name(DestinationVerdict verdict);
+
+// DestinationChecker - the whole check of `host` for `policy_domain`, synchronously (enma-report
+// and the daemon's failure sender run verify_destination on a resolver; tests pass their own).
+using DestinationChecker =
+    std::function<DestinationVerdict(const std::string& policy_domain, const std::string& host)>;
 
 // is_external - whether `host` needs the check for `policy_domain` (both lower case).
 bool is_external(std::string_view policy_domain, std::string_view host);

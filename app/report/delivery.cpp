@@ -1,5 +1,5 @@
 // delivery.cpp - posix_spawn for sendmail, write-and-rename for files.
-#include "app/enma-report/delivery.hpp"
+#include "app/report/delivery.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
