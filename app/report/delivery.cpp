@@ -44,6 +44,28 @@ DeliveryResult wait_for(pid_t pid, const std::string& program, bool wrote) {
     return program + " was killed by signal " + std::to_string(WTERMSIG(status));
 }
 
+// spawn - `program` with `argv`, `stdin_fd` as its standard input; posix_spawn's result.
+// The daemon blocks its handled signals in every thread (and a caller may ignore SIGPIPE):
+// the program starts with none blocked and SIGPIPE at its default.
+int spawn(const std::string& program, char* const argv[], int stdin_fd, pid_t& pid) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return spawned;
+}
+
 }  // namespace
 
 DeliveryResult send_with_sendmail(const std::string& program, const std::string& from,
@@ -51,14 +73,10 @@ DeliveryResult send_with_sendmail(const std::string& program, const std::string&
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
         return std::string("pipe: ") + std::strerror(errno);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
     std::string arg0 = program, t = "-t", oi = "-oi", f = "-f", sender = from;
     char* argv[] = {arg0.data(), t.data(), oi.data(), f.data(), sender.data(), nullptr};
     pid_t pid = 0;
-    const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
+    const int spawned = spawn(program, argv, pipe_fds[0], pid);
     ::close(pipe_fds[0]);
     if (spawned != 0) {
         ::close(pipe_fds[1]);

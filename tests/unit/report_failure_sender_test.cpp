@@ -1,7 +1,10 @@
 // report_failure_sender_test.cpp - the daemon's failure reports: the trigger with its header
 // copy, and the FailureSender's thread (rate limit, destination check, files, counts, drops).
 #include <doctest/doctest.h>
+#include <pthread.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <condition_variable>
@@ -190,4 +193,33 @@ TEST_CASE("FailureSender: a failing sendmail is counted as failed") {
     sender.stop(std::chrono::seconds(30));
     CHECK(sender.counts().m_failed == 1);
     CHECK(sender.counts().m_sent == 0);
+}
+
+TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f and no blocked signals") {
+    Sandbox box;
+    const auto script = box.m_dir / "sendmail.sh";
+    const auto out = box.m_dir / "mail";
+    {
+        std::ofstream s(script);
+        s << "#!/bin/sh\ngrep SigBlk /proc/$$/status > " << out.string() << ".sig\necho \"$@\" > "
+          << out.string() << ".args\ncat > " << out.string() << "\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    // The daemon blocks its handled signals in every thread; the sender thread inherits that.
+    sigset_t blocked, previous;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous);
+    auto options = options_for(box, 10);
+    options.m_directory.clear();
+    options.m_sendmail = script.string();
+    FailureSender sender(options, internal_only, nullptr);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    CHECK(sender.offer(job_for("example.com", 1000)));
+    sender.stop(std::chrono::seconds(30));
+    CHECK(sender.counts().m_sent == 1);
+    CHECK(box.read("mail.args") == "-t -oi -f dmarc@receiver.example\n");
+    CHECK(box.read("mail.sig") == "SigBlk:\t0000000000000000\n");
+    CHECK(box.read("mail").find("Feedback-Type: auth-failure\r\n") != std::string::npos);
 }
