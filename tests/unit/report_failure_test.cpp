@@ -83,10 +83,10 @@ TEST_CASE("fo= matrix (RFC 9989: 0 all fail, 1 any fails, d DKIM failed, s SPF f
             row.m_dkim.push_back({"example.com", "sel", c.m_dkim_result, ""});
         const std::pair<const char*, bool> fos[] = {
             {"0", c.m_fo0}, {"1", c.m_fo1}, {"d", c.m_fod}, {"s", c.m_fos}};
-        for (const auto& [fo, expected] : fos) {
-            CAPTURE(fo);
-            row.m_fo = fo;
-            CHECK(wants_failure_report(row) == expected);
+        for (const auto& fo : fos) {  // no structured binding: clang 14 cannot CAPTURE one
+            CAPTURE(fo.first);
+            row.m_fo = fo.first;
+            CHECK(wants_failure_report(row) == fo.second);
         }
         row.m_fo = "d:s";
         CHECK(wants_failure_report(row) == (c.m_fod || c.m_fos));

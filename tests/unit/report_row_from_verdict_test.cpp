@@ -142,3 +142,12 @@ TEST_CASE("text from outside is stored as valid UTF-8, without NUL, bounded") {
     CHECK(row->m_dkim[0].m_domain == "bad?.example");
     CHECK(row->m_envelope_from == "??.example");
 }
+
+TEST_CASE("envelope_to is the domain of the first RCPT TO, in lower case") {
+    const auto verdict = failing_verdict();
+    const auto row = row_from_verdict({verdict, "192.0.2.7", "", "<Inbox@Receiver.Example>",
+                                       dmarc::OrgDomainMode::tree_walk, 1700000000});
+    REQUIRE(row);
+    CHECK(row->m_envelope_to == "receiver.example");
+    CHECK(row->m_envelope_from == "");  // the null reverse-path
+}
