@@ -137,7 +137,8 @@ def run(failures, directory, dns_fixture, enma):
         two_hops_case(failures, first, final, hop1, enma, dnsfunc, dkim)
         one_hop_case(failures, final, enma, dnsfunc, dkim)
         list_trusted_case(failures, first, final, hop1, enma, dns_fixture)
-        enma.stop()
+        failures.equal(enma.stop(), 0, "last hop's enma exit status before the restart")
+        failures.equal(enma.sanitizer_report(), [], "sanitizer reports before the restart")
         enma.options = seal_options(dns_fixture, seal_port, hop2_key, "hop2",
                                     harness.AUTHSERV_ID)  # no trusted sealer
         enma.start()
