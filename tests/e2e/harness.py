@@ -11,6 +11,7 @@
 #     signed            TXT "v=spf1 ip4:127.0.0.2 -all"      and a DKIM key:
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
 #     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
+#     sel._domainkey.dmarc  the same DKIM key (suite_arc.py signs as dmarc.e2e.example)
 #   blackhole.example.  a stub zone pointing at the black-hole server: every lookup times out
 # Client addresses: 127.0.0.2 (authorized), 127.0.0.3 (not), 127.0.0.9 (excluded).
 import base64
@@ -112,6 +113,7 @@ def e2e_zone(public_key):
             # suite_dmarc.py: p=reject and p=quarantine domains, SPF from GOOD_IP only.
             f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.dmarc TXT "v=DMARC1; p=reject"\n'
+            f"sel._domainkey.dmarc TXT {fixture.split_strings(record)}\n"
             f'quar TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n'
             # suite_report.py: failure reports (fo=1) to an internal and an external ruf=.

@@ -5,6 +5,16 @@
 # that dkimpy's arc_verify (python3-dkim) passes, with the keys published by a second NSD
 # (sealers.example) that both enmas and dkimpy ask. A message sent to the second hop alone
 # gets an i=1 seal that passes too, and its log record says so.
+#
+# The DMARC override (docs/arc.md): hop 1 acts as a mailing list for subjects "arc-list-*":
+# its header_checks and body_checks rewrite the subject and the body of a message from
+# dmarc.e2e.example (p=reject) that the author DKIM-signed. Postfix applies them before its
+# milter sees the message, so hop 1's own DKIM check fails too, but SPF passes (the client is
+# 127.0.0.2) and with it DMARC: hop 1 seals the changed message with an AAR saying dmarc=pass,
+# and relays it from 127.0.0.1, which the author's SPF does not allow. At the last hop SPF and
+# DKIM fail, so DMARC (dmarc.reject_action=reject) fails. With sealers.example in
+# arc.trusted_sealers the message is delivered with the override in the DMARC comment; with
+# it absent (enma restarted) the last hop answers hop 1's SMTP client with the 550.
 import base64
 import os
 import re
@@ -18,6 +28,12 @@ import harness
 from harness import GOOD_IP, fixture
 
 SEAL_DOMAIN = "sealers.example"
+LIST_SENDER = "user@dmarc.e2e.example"  # p=reject; SPF allows GOOD_IP only
+DMARC_OPTIONS = ["dmarc.auth=true", "dmarc.reject_action=reject"]
+LIST_HEADER_CHECKS = "/^Subject: (arc-list-.*)$/ REPLACE Subject: [list] ${1}\n"
+LIST_BODY_CHECKS = "/^Posted to the list\\.$/ REPLACE Posted to the list. -- the list's footer\n"
+REJECTED = ("said: 550 5.7.1 Message rejected per DMARC policy of dmarc.e2e.example "
+            "(in reply to end of DATA command)")
 
 
 def make_key(directory, name):
@@ -48,8 +64,8 @@ def start_seal_dns(directory, records):
         raise harness.HarnessError(f"sealers.example NSD: {error}")
 
 
-def seal_options(dns_fixture, seal_port, key, selector, authserv):
-    return ["arc.auth=true", f"arc.seal_key_file={key}", f"arc.seal_selector={selector}",
+def seal_options(dns_fixture, seal_port, key, selector, authserv, trusted=""):
+    return DMARC_OPTIONS + [f"arc.trusted_sealers={trusted}", "arc.auth=true", f"arc.seal_key_file={key}", f"arc.seal_selector={selector}",
             f"arc.seal_domain={SEAL_DOMAIN}", f"authresult.identifier={authserv}",
             f"resolver.stub_zones=blackhole.example=127.0.0.1@{dns_fixture.blackhole_port}, "
             f"{SEAL_DOMAIN}=127.0.0.1@{seal_port}"]
@@ -58,9 +74,16 @@ def seal_options(dns_fixture, seal_port, key, selector, authserv):
 def relaying_postfix(directory, milter_port, next_port):
     """A Postfix that relays everything to 127.0.0.1:next_port instead of delivering."""
     postfix = harness.Postfix(directory, milter_port)
+    for name, text in (("header_checks", LIST_HEADER_CHECKS), ("body_checks", LIST_BODY_CHECKS)):
+        with open(os.path.join(postfix.config, name), "w") as f:
+            f.write(text)
     with open(os.path.join(postfix.config, "main.cf"), "a") as f:
         f.write("myhostname = hop1.e2e.example\nvirtual_mailbox_domains =\n"
-                f"relayhost = [127.0.0.1]:{next_port}\n")
+                f"relayhost = [127.0.0.1]:{next_port}\n"
+                f"header_checks = regexp:{postfix.config}/header_checks\n"
+                f"body_checks = regexp:{postfix.config}/body_checks\n"
+                # A refusal by the next hop stays in the queue: no bounce to relay.
+                "soft_bounce = yes\n")
     with open(os.path.join(postfix.config, "master.cf"), "a") as f:
         f.write("smtp      unix  -       -       n       -       -       smtp\n"
                 "relay     unix  -       -       n       -       -       smtp\n")
@@ -102,7 +125,8 @@ def run(failures, directory, dns_fixture, enma):
     hop1 = harness.Enma(enma.binary, hop1_dir, dns_fixture,
                         options=seal_options(dns_fixture, seal_port, hop1_key, "hop1",
                                              "hop1.e2e.example"))
-    enma.options = seal_options(dns_fixture, seal_port, hop2_key, "hop2", harness.AUTHSERV_ID)
+    enma.options = seal_options(dns_fixture, seal_port, hop2_key, "hop2", harness.AUTHSERV_ID,
+                                trusted=SEAL_DOMAIN)
     final = first = None
     try:
         enma.start()
@@ -112,6 +136,13 @@ def run(failures, directory, dns_fixture, enma):
         dnsfunc = make_dnsfunc(seal_port)
         two_hops_case(failures, first, final, hop1, enma, dnsfunc, dkim)
         one_hop_case(failures, final, enma, dnsfunc, dkim)
+        list_trusted_case(failures, first, final, hop1, enma, dns_fixture)
+        failures.equal(enma.stop(), 0, "last hop's enma exit status before the restart")
+        failures.equal(enma.sanitizer_report(), [], "sanitizer reports before the restart")
+        enma.options = seal_options(dns_fixture, seal_port, hop2_key, "hop2",
+                                    harness.AUTHSERV_ID)  # no trusted sealer
+        enma.start()
+        list_untrusted_case(failures, first, final, enma, dns_fixture)
         bad_key_reload_case(failures, final, enma, hop2_key, dnsfunc, dkim)
         bad_key_start_case(failures, enma, directory)
         failures.equal(hop1.stop(), 0, "hop 1 enma exit status after SIGTERM")
@@ -172,6 +203,86 @@ def one_hop_case(failures, final, enma, dnsfunc, dkim):
     records = enma.records("message")
     failures.equal(records[-1].get("arc_sealed") if records else None, "i=1 cv=none",
                    f"[{tag}] log record arc_sealed")
+
+
+def send_to_list(failures, first, tag, dns_fixture):
+    """A message from dmarc.e2e.example, DKIM-signed by it, that passes DMARC at hop 1."""
+    data = harness.dkim_sign(harness.message(tag, LIST_SENDER, body="Posted to the list.\r\n"),
+                             dns_fixture.dkim_key, domain="dmarc.e2e.example")
+    status, transcript = harness.swaks(first.smtp_port, GOOD_IP, LIST_SENDER, data)
+    failures.check(status == 0, f"[{tag}] swaks accepted by hop 1", transcript[-1500:])
+
+
+def hop1_aar(failures, tag, hop1):
+    """Hop 1's own A-R for the last message, which its AAR i=1 copies."""
+    records = hop1.records("message")
+    record = records[-1] if records else {}
+    failures.equal((record.get("dmarc"), record.get("arc_sealed")), ("pass", "i=1 cv=none"),
+                   f"[{tag}] hop 1 saw dmarc=pass and sealed")
+
+
+def list_trusted_case(failures, first, final, hop1, enma, dns_fixture):
+    tag = "arc-list-trusted"
+    send_to_list(failures, first, tag, dns_fixture)
+    delivered = final.wait_for(tag)
+    failures.check(delivered is not None, f"[{tag}] delivered despite p=reject",
+                   first.maillog()[-1500:] + final.maillog()[-1500:])
+    if delivered is None:
+        return
+    hop1_aar(failures, tag, hop1)
+    subject = [v for n, v in harness.header_fields(delivered) if n.lower() == "subject"]
+    failures.equal(subject, [f"[list] {tag}"], f"[{tag}] hop 1 rewrote the subject")
+    aar = [v for n, v in harness.header_fields(delivered)
+           if n.lower() == "arc-authentication-results" and v.startswith("i=1;")]
+    aar_methods = {m: text for m, _, text in harness.methods(aar[0] if aar else "")}
+    failures.equal((aar_methods.get("spf"), aar_methods.get("dmarc")),
+                   ("spf=pass smtp.mailfrom=user@dmarc.e2e.example smtp.helo=client.e2e.example",
+                    "dmarc=pass (p=reject dis=none) header.from=dmarc.e2e.example "
+                    "policy.dmarc=none polrec.p=reject"), f"[{tag}] hop 1's AAR")
+    ours = harness.ours(delivered)
+    failures.equal(len(ours), 1, f"[{tag}] one A-R field of the last hop")
+    found = {m: text for m, _, text in harness.methods(ours[0] if ours else "")}
+    failures.equal((harness.result_of(ours[0] if ours else "", "spf"),
+                    harness.result_of(ours[0] if ours else "", "dkim")),
+                   ("fail", "fail"), f"[{tag}] the list broke SPF and DKIM")
+    failures.equal(found.get("arc"),
+                   "arc=pass (i=1 as.1.d=sealers.example cv=none) smtp.remote-ip=127.0.0.1",
+                   f"[{tag}] last hop's arc=")
+    failures.equal(found.get("dmarc"),
+                   "dmarc=fail (p=reject dis=none; override local_policy arc=pass "
+                   "as.1.d=sealers.example dmarc=pass) reason=\"no aligned SPF or DKIM pass\" "
+                   "header.from=dmarc.e2e.example policy.dmarc=reject polrec.p=reject",
+                   f"[{tag}] last hop's dmarc=, overridden")
+    records = enma.records("message")
+    record = records[-1] if records else {}
+    fields = ("dmarc", "dmarc_action", "dmarc_applied", "dmarc_override",
+              "dmarc_override_comment", "arc_override_sealer", "arc_override_i",
+              "arc_override_method")
+    failures.equal(tuple(record.get(k) for k in fields),
+                   ("fail", "none", "none", "local_policy",
+                    "arc=pass as.1.d=sealers.example dmarc=pass", "sealers.example", 1, "dmarc"),
+                   f"[{tag}] last hop's log record")
+
+
+def list_untrusted_case(failures, first, final, enma, dns_fixture):
+    tag = "arc-list-untrusted"
+    send_to_list(failures, first, tag, dns_fixture)
+    deadline = time.monotonic() + 60
+    refused = []
+    while not refused and time.monotonic() < deadline:
+        refused = [line for line in first.maillog().splitlines()
+                   if REJECTED in line]
+        time.sleep(0.1)
+    failures.check(len(refused) == 1, f"[{tag}] hop 1's SMTP client got the 550",
+                   first.maillog()[-1500:])
+    failures.check(final.wait_for(tag, timeout=2) is None, f"[{tag}] nothing delivered")
+    records = enma.records("message")
+    record = records[-1] if records else {}
+    fields = ("arc", "dmarc", "dmarc_action", "dmarc_applied", "dmarc_override_comment",
+              "arc_override_sealer")
+    failures.equal(tuple(record.get(k) for k in fields),
+                   ("pass", "fail", "reject", "reject", None, None),
+                   f"[{tag}] last hop's log record: no override")
 
 
 def wait_for_record(enma, event, count, timeout=30.0):

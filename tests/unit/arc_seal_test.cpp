@@ -248,3 +248,40 @@ TEST_CASE("SealStep::highest_instance reads i= of every ARC field, capped past 5
     step.header("arc-seal", " i=600");
     CHECK(step.highest_instance() == 51);
 }
+
+TEST_CASE("SealStep takes a running relaxed body hash's digest instead of hashing the body") {
+    auto settings = std::make_shared<const arc::SealSettings>(arc::SealSettings{
+        std::make_shared<const dkim::SigningKey>(test_key()), "seal.example", "s1", {"from"}});
+    const auto bh = [&](dkim::BodyHash* running, bool body_first, std::string_view seal_body) {
+        pipeline::SealStep step(settings);
+        step.header("From", " a@example.com");
+        if (body_first)
+            step.body(seal_body);
+        step.end_of_headers(running);
+        if (!body_first)
+            step.body(seal_body);
+        const auto out = step.finish("mx.example; none", std::nullopt, false, 1700000000);
+        REQUIRE(out.m_set);
+        return tag(out.m_set->m_ams, "bh");
+    };
+    const std::string hello = dkim::encode_base64(body_hash("Hello\r\n"));
+    const std::string other = dkim::encode_base64(body_hash("Other\r\n"));
+    // Shared: the owner (DKIM or ARC) fed the body; what reaches the seal's body() is not
+    // hashed again, so a different body there does not change bh=.
+    dkim::BodyHash shared(message::Canonicalization::relaxed, std::nullopt);
+    shared.add("Hello  \r\n\r\n");
+    CHECK(bh(&shared, false, "Other\r\n") == hello);
+    shared.finish();  // the owner's own finish() after the seal's is a no-op
+    CHECK(dkim::encode_base64(shared.digest()) == hello);
+    // Not shared: no running hash, a simple one, one with l=, or a body already started.
+    CHECK(bh(nullptr, false, "Other \r\n") == other);
+    dkim::BodyHash simple(message::Canonicalization::simple, std::nullopt);
+    simple.add("Hello\r\n");
+    CHECK(bh(&simple, false, "Other \r\n") == other);
+    dkim::BodyHash limited(message::Canonicalization::relaxed, 3);
+    limited.add("Hello\r\n");
+    CHECK(bh(&limited, false, "Other \r\n") == other);
+    dkim::BodyHash late(message::Canonicalization::relaxed, std::nullopt);
+    late.add("Hello\r\n");
+    CHECK(bh(&late, true, "Other \r\n") == other);
+}

@@ -1,12 +1,21 @@
 // message_session_arc_test.cpp - ARC through a whole message (verify/pipeline/arc_step): a
 // two-hop chain sealed by dkimpy (fwd.example, then lists.example) over a message signed by
-// example.com, all with one 1024-bit test key published for every selector below.
+// example.com, all with one 1024-bit test key published for every selector below; and this
+// hop's seal, whose bh= comes from DKIM's or the AMSs' body hash when one is relaxed.
 #include <doctest/doctest.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "tests/unit/message_session_fixture.hpp"
+#include "verify/arc/arc_seal.hpp"
+#include "verify/dkim/signing_key.hpp"
+#include "verify/dkim/tag_list.hpp"
 #include "verify/message/header_field.hpp"
 
 namespace {
@@ -100,6 +109,34 @@ std::string replaced(std::string_view text, std::string_view from, std::string_v
     return out.replace(at, from.size(), to);
 }
 
+std::shared_ptr<const enma::arc::SealSettings> seal_settings() {
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    std::string error;
+    auto signing = enma::dkim::SigningKey::from_pem(
+        std::string_view(data, static_cast<std::size_t>(size)), error);
+    BIO_free(bio);
+    EVP_PKEY_free(key);
+    REQUIRE(signing);
+    return std::make_shared<const enma::arc::SealSettings>(
+        enma::arc::SealSettings{std::make_shared<const enma::dkim::SigningKey>(*signing),
+                                "seal.example",
+                                "s1",
+                                {"from", "to", "subject"}});
+}
+
+// sealed_bh - bh= of the AMS this hop adds.
+std::string sealed_bh(const enma::pipeline::Verdict& verdict) {
+    REQUIRE(verdict.m_seal);
+    REQUIRE(verdict.m_seal->m_set);
+    const auto tags = enma::dkim::parse_tag_list(verdict.m_seal->m_set->m_ams);
+    const auto* bh = tags.find("bh");
+    return bh ? bh->m_value : "(missing)";
+}
+
 }  // namespace
 
 TEST_CASE("a two-hop chain passes, beside the DKIM signature whose body hash it shares") {
@@ -182,4 +219,29 @@ TEST_CASE("no ARC field: arc=none and no lookup") {
     CHECK(find(verdict, "arc")->m_result == "none");
     CHECK(find(verdict, "arc")->m_properties.empty());
     CHECK(verdict.m_queries == 2);  // SPF and Sender ID only
+}
+
+TEST_CASE(
+    "the seal's AMS bh= is the body's relaxed digest, borrowed from DKIM or ARC, or its own") {
+    // dkimpy's bh= of the fixture's body "Hello.\r\n" (relaxed), in every signature above.
+    const std::string expected = "yZQq1c8wjBl0fZ4Wc/oraMCAG1mZJv5v/hlvyFy+t6A=";
+    Fixture f;
+    f.m_settings.m_arc_seal = seal_settings();
+    const auto with_dkim = f.run_message(kHeader, "192.0.2.1");  // DKIM's relaxed hash
+    CHECK(with_dkim.m_seal->log_value() == "i=3 cv=pass");
+    CHECK(sealed_bh(with_dkim) == expected);
+    f.m_settings.m_dkim = false;
+    const auto with_arc = f.run_message(kHeader, "192.0.2.1");  // the AMSs' own hash
+    CHECK(with_arc.m_seal->log_value() == "i=3 cv=pass");
+    CHECK(sealed_bh(with_arc) == expected);
+    const std::string plain = "From: Alice <alice@example.com>\r\nSubject: hi\r\n";
+    const auto own = f.run_message(plain, "192.0.2.1");  // nothing to borrow
+    CHECK(own.m_seal->log_value() == "i=1 cv=none");
+    CHECK(sealed_bh(own) == expected);
+    f.m_settings.m_dkim = true;
+    const auto simple = f.run_message(
+        replaced(kHeader, "c=relaxed/relaxed; d=example.com", "c=relaxed/simple; d=example.com"),
+        "192.0.2.1");  // DKIM hashes simple; the AMSs' relaxed hash lives in DKIM too
+    CHECK(find(simple, "dkim")->m_result == "fail");
+    CHECK(sealed_bh(simple) == expected);
 }

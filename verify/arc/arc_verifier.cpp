@@ -147,6 +147,14 @@ void ArcVerifier::set_key(std::size_t index, dkim::KeyLookupResult key) {
         m_keys[index] = std::move(key);
 }
 
+dkim::BodyHash* ArcVerifier::running_body_hash(message::Canonicalization canon,
+                                               std::optional<std::uint64_t> limit) const {
+    for (dkim::BodyHash* hash : m_ams_bodies)
+        if (hash != nullptr && hash->matches(canon, limit))
+            return hash;
+    return nullptr;
+}
+
 void ArcVerifier::add_body(std::string_view chunk) {
     for (auto& own : m_own_bodies)
         own->add(chunk);

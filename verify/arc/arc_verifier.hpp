@@ -74,6 +74,10 @@ public:
     // chain - the collected sets and their form, valid after end_of_headers() (a sealer
     // appends its set to these).
     const ArcChain& chain() const noexcept { return m_chain; }
+    // running_body_hash - the hash an AMS of the chain uses for (canon, l=) (DKIM's or the
+    // verifier's own), else null. Valid after end_of_headers().
+    dkim::BodyHash* running_body_hash(message::Canonicalization canon,
+                                      std::optional<std::uint64_t> limit) const;
     bool has_arc_fields() const noexcept { return !m_collector.empty() || m_chain.m_field_count; }
 
 private:

@@ -1,6 +1,8 @@
 // body_hash.cpp - SHA-256 over the canonical body, incrementally.
 #include "verify/dkim/body_hash.hpp"
 
+#include <utility>
+
 #include "verify/dkim/sha256.hpp"
 
 namespace enma::dkim {
@@ -21,6 +23,8 @@ BodyHash::BodyHash(message::Canonicalization canon, std::optional<std::uint64_t>
 }
 
 void BodyHash::finish() {
+    if (std::exchange(m_finished, true))
+        return;
     m_canonicalizer.finish();
     if (!m_ctx)
         return;  // allocation failed: the empty digest never matches bh=

@@ -1,7 +1,9 @@
 // body_hash.hpp - one SHA-256 body hash fed by a streaming canonicaliser (RFC 6376 3.7).
 //
 // Signatures with the same body canonicalisation and l= share one BodyHash, so the common
-// case of several relaxed signatures hashes the body once.
+// case of several relaxed signatures hashes the body once (and an ARC seal of this hop
+// borrows the relaxed, unlimited one). finish() may be called by every sharer: only the
+// first call ends the body.
 #pragma once
 
 #include <openssl/evp.h>
@@ -26,7 +28,7 @@ public:
         return canon == m_canon && limit == m_limit;
     }
     void add(std::string_view chunk) { m_canonicalizer.add(chunk); }
-    // finish - end the body; digest() is valid afterwards.
+    // finish - end the body; digest() is valid afterwards. Later calls do nothing.
     void finish();
     const std::string& digest() const noexcept { return m_digest; }
     std::uint64_t hashed_length() const noexcept { return m_canonicalizer.hashed_length(); }
@@ -41,6 +43,7 @@ private:
     std::unique_ptr<EVP_MD_CTX, CtxFree> m_ctx;
     message::BodyCanonicalizer m_canonicalizer;
     std::string m_digest;
+    bool m_finished = false;
 };
 
 }  // namespace enma::dkim

@@ -107,11 +107,18 @@ BodyHash* DkimVerifier::body_hash_for(const DkimSignature& sig) {
     return share_body_hash(sig.m_body_canon, sig.m_body_length);
 }
 
-BodyHash* DkimVerifier::share_body_hash(message::Canonicalization canon,
-                                        std::optional<std::uint64_t> limit) {
-    for (auto& hash : m_body_hashes)
+BodyHash* DkimVerifier::running_body_hash(message::Canonicalization canon,
+                                          std::optional<std::uint64_t> limit) const {
+    for (const auto& hash : m_body_hashes)
         if (hash->matches(canon, limit))
             return hash.get();
+    return nullptr;
+}
+
+BodyHash* DkimVerifier::share_body_hash(message::Canonicalization canon,
+                                        std::optional<std::uint64_t> limit) {
+    if (BodyHash* running = running_body_hash(canon, limit))
+        return running;
     m_body_hashes.push_back(std::make_unique<BodyHash>(canon, limit));
     return m_body_hashes.back().get();
 }

@@ -65,6 +65,10 @@ public:
     // yet: ARC's AMS shares DKIM's body pass. Call before the first add_body(); the hash is
     // fed by add_body() and finished by finish().
     BodyHash* share_body_hash(message::Canonicalization canon, std::optional<std::uint64_t> limit);
+    // running_body_hash - the hash for (canon, l=) if some signature (or ARC's AMS) already
+    // uses one, else null; never creates one. Valid after end_of_headers().
+    BodyHash* running_body_hash(message::Canonicalization canon,
+                                std::optional<std::uint64_t> limit) const;
     // headers - every field added so far, top to bottom (ARC picks its signed fields here).
     const std::vector<message::HeaderField>& headers() const noexcept { return m_headers; }
 

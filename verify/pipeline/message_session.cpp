@@ -169,6 +169,8 @@ void MessageSession::end_of_headers() {
     }
     if (m_state->m_arc && !m_headers_truncated)
         start_arc_lookups(m_state, tasks);
+    if (m_seal)
+        m_seal->end_of_headers(running_seal_body());
     if (m_settings->m_dmarc.m_enabled && !m_headers_truncated)
         if (auto lookups = start_dmarc_lookups(m_state, dmarc_context(), signing_domains))
             tasks.push_back(std::move(*lookups));
@@ -182,6 +184,18 @@ void MessageSession::end_of_headers() {
         tasks.push_back(run_sidf(m_state, std::move(input), m_settings->m_spf_prefetch));
     }
     m_state->m_group->start(std::move(tasks));
+}
+
+// running_seal_body - the relaxed, unlimited body hash a DKIM signature or an AMS already
+// runs, for the seal to share (BodyHash is SHA-256 only, as a=rsa-sha256 of the seal needs).
+dkim::BodyHash* MessageSession::running_seal_body() const {
+    constexpr auto relaxed = message::Canonicalization::relaxed;
+    if (m_state->m_dkim)
+        if (auto* hash = m_state->m_dkim->running_body_hash(relaxed, std::nullopt))
+            return hash;
+    if (m_state->m_arc && !m_headers_truncated)
+        return m_state->m_arc->running_body_hash(relaxed, std::nullopt);
+    return nullptr;
 }
 
 void MessageSession::body(std::string_view chunk) {

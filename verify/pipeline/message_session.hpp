@@ -110,6 +110,7 @@ private:
     void mark_truncated(Verdict& verdict) const;
     DmarcContext dmarc_context() const;
     std::optional<SealChain> seal_chain(const Verdict& verdict) const;
+    dkim::BodyHash* running_seal_body() const;
 
     [[maybe_unused]] coro::Scheduler& m_scheduler;  // clang: kept for the lookups to come
     std::shared_ptr<const AuthSettings> m_settings;

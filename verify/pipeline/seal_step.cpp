@@ -67,7 +67,24 @@ std::string SealOutcome::log_value() const {
 }
 
 SealStep::SealStep(std::shared_ptr<const arc::SealSettings> settings)
-    : m_settings(std::move(settings)), m_body(message::Canonicalization::relaxed, std::nullopt) {}
+    : m_settings(std::move(settings)) {}
+
+void SealStep::end_of_headers(dkim::BodyHash* running) {
+    if (m_body != nullptr)
+        return;
+    if (running != nullptr && running->matches(message::Canonicalization::relaxed, std::nullopt)) {
+        m_body = running;
+        return;
+    }
+    m_own = std::make_unique<dkim::BodyHash>(message::Canonicalization::relaxed, std::nullopt);
+    m_body = m_own.get();
+}
+
+void SealStep::body(std::string_view chunk) {
+    end_of_headers(nullptr);  // a body before end of headers: too late to borrow
+    if (m_own)
+        m_own->add(chunk);
+}
 
 void SealStep::header(std::string_view name, std::string_view value) {
     m_headers.push_back({std::string(name), std::string(value)});
@@ -79,7 +96,8 @@ void SealStep::header(std::string_view name, std::string_view value) {
 
 SealOutcome SealStep::finish(const std::string& results, const std::optional<SealChain>& chain,
                              bool truncated, std::int64_t now) {
-    m_body.finish();
+    end_of_headers(nullptr);
+    m_body->finish();  // a borrowed hash is usually finished already: then a no-op
     SealOutcome out;
     out.m_skipped = plan(out, chain, m_arc_fields, truncated);
     if (!out.m_skipped.empty())
@@ -91,7 +109,7 @@ SealOutcome SealStep::finish(const std::string& results, const std::optional<Sea
         input.m_previous_sets = chain->m_previous_sets;
     input.m_results = results;
     input.m_headers = &m_headers;
-    input.m_body_hash = m_body.digest();
+    input.m_body_hash = m_body->digest();
     input.m_now = now;
     out.m_set = arc::seal(*m_settings, input);
     if (!out.m_set)

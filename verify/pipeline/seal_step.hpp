@@ -1,9 +1,12 @@
 // seal_step.hpp - a message's share of ARC sealing (RFC 8617 5.1; docs/arc.md, Sealing).
 //
-// Exists only when arc.seal_* are set. The MessageSession hands it every kept header field
-// and every body chunk (one relaxed SHA-256 body hash, on the message's thread, nothing
-// buffered), and at end of message, once enma's own A-R value is known, asks for this hop's
-// set. Invariants:
+// Exists only when arc.seal_* are set. The MessageSession hands it every kept header field,
+// at end of headers the relaxed, unlimited SHA-256 body hash DKIM or ARC already runs (if
+// any), every body chunk, and at end of message, once enma's own A-R value is known, asks for
+// this hop's set. Invariants:
+//  - the body is hashed once: with a borrowed hash the seal takes its digest and hashes
+//    nothing itself; without one (or when the body starts before end_of_headers()) it runs
+//    its own relaxed hash, on the message's thread, nothing buffered;
 //  - a message whose header was not kept whole (past the header bound) is never sealed: the
 //    AMS would sign a header it has not seen;
 //  - a message carrying ARC fields is sealed only with a validated chain (SealChain); cv=fail
@@ -48,7 +51,11 @@ public:
     explicit SealStep(std::shared_ptr<const arc::SealSettings> settings);
 
     void header(std::string_view name, std::string_view value);
-    void body(std::string_view chunk) { m_body.add(chunk); }
+    // end_of_headers - `running` (may be null): a body hash fed with the whole body by its
+    // owner (DkimVerifier or ArcVerifier, which outlive this step's finish()). Used only if
+    // it is relaxed with no length limit, and only before the first body chunk.
+    void end_of_headers(dkim::BodyHash* running);
+    void body(std::string_view chunk);
     // finish - `results` is this hop's A-R value; `chain` is nullopt when the chain was not
     // validated; `truncated` says the header was not kept whole.
     SealOutcome finish(const std::string& results, const std::optional<SealChain>& chain,
@@ -62,7 +69,8 @@ public:
 private:
     std::shared_ptr<const arc::SealSettings> m_settings;
     std::vector<message::HeaderField> m_headers;
-    dkim::BodyHash m_body;
+    dkim::BodyHash* m_body = nullptr;  // borrowed or m_own; null until end of headers
+    std::unique_ptr<dkim::BodyHash> m_own;
     std::size_t m_arc_fields = 0;
     int m_highest_instance = 0;
 };
