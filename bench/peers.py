@@ -84,6 +84,14 @@ def raise_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, FD_LIMIT)), hard))
 
 
+def descriptor_ceiling():
+    """The descriptor limit this process's children get from raise_fd_limit: FD_LIMIT when
+    root may raise the hard limit (CAP_SYS_RESOURCE), else the hard limit as it is."""
+    import resource
+    raise_fd_limit()
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+
 def start_enma(binary, port, server, log_path, extra=()):
     host, dns_port = server
     args = [binary, "-f", "-o", "log.target=file", "-o", f"log.file={log_path}",

@@ -27,7 +27,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
-from peers import PEERS, expected, raise_fd_limit  # noqa: E402
+from peers import PEERS, descriptor_ceiling, expected, raise_fd_limit  # noqa: E402
 
 
 def ratio(a, b, digits=2):
@@ -348,9 +348,18 @@ def s5_connections(bench, names, connections):
         + ["Threads before / after", "command"], rows)
 
 
-def s5_slow(bench, name, connections, pace_ms):
-    """Issue 13: `connections` slow connections at once beside one well-behaved connection."""
+FD_RESERVE = 100  # descriptors enma and milterload need besides the connections
+
+
+def s5_slow(bench, name, asked, pace_ms):
+    """Issue 13: `asked` slow connections at once beside one well-behaved connection; fewer when
+    the descriptor limit cannot be raised that far (each connection is a descriptor in enma
+    and one in milterload), which the target line says."""
     pid = bench.filters[name][1].pid
+    ceiling = descriptor_ceiling()
+    connections = min(asked, ceiling - FD_RESERVE)
+    fewer = "" if connections == asked else (
+        f" ({asked} asked: the hard descriptor limit is {ceiling} and this run may not raise it)")
     alone, alone_command = bench.load(name, "4k-1sig", 1, None)
     args = bench.command(name, "4k-1sig", connections, "tuned", messages=connections)
     args += ["--pace-ms", str(pace_ms)]
@@ -376,7 +385,7 @@ def s5_slow(bench, name, connections, pace_ms):
         print(err.strip()[:2000], flush=True)
     fields = dict(field.split("=", 1) for field in result[-1].split()[2:])
     peak_rss, peak_threads = sampler.peak["VmRSS"], sampler.peak["Threads"]
-    target(bench, "S5-20k", f"all {connections} slow connections complete with the right "
+    target(bench, "S5-20k", f"all {connections} slow connections{fewer} complete with the right "
            "verdicts, enma's RSS < 256 MB and threads < 64 (issue 13)",
            f"{fields['messages']} completed, {fields['errors']} errors, {fields['unexpected']} "
            f"not verified; peak VmRSS {mib(peak_rss)} MiB, peak Threads {peak_threads}",
