@@ -141,9 +141,20 @@ def fields_ok(*rows):
     return all(r["errors"] == "0" and r["unexpected"] == "0" for r in rows)
 
 
-def cpu_target(bench, rows, levels, name, base, limit, goal):
-    """`name`'s CPU per message ≤ limit × `base`'s at every level of `levels` (S1-all)."""
-    shown, met = [], bool(levels)
+def stored_records(path):
+    """Rows of enma-report's dmarc_message table (its writer thread may lag: 1 s to drain)."""
+    import sqlite3
+    if not path or not os.path.exists(path):
+        return 0
+    time.sleep(1)
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+        return db.execute("SELECT count(*) FROM dmarc_message").fetchone()[0]
+
+
+def cpu_target(bench, rows, levels, name, base, limit, goal, also=True):
+    """`name`'s CPU per message ≤ limit × `base`'s at every level of `levels` (S1-all), and
+    `also`."""
+    shown, met = [], bool(levels) and also
     for level in levels:
         mine, other = rows.get((name, level)), rows.get((base, level))
         if not mine or not other:
@@ -179,9 +190,12 @@ def s1_all(bench):
     cpu_target(bench, rows, levels, "enma-arc", "enma", 1.05,
                "ARC verification on, no ARC header in the message: enma-arc ≤ 1.05 × enma's CPU "
                "per message (issue 12: costs nothing measurable)")
+    measured = sum(int(r["messages"]) for (name, _), r in rows.items() if name == "enma-report")
+    stored = stored_records(bench.report_store)
     cpu_target(bench, rows, levels, "enma-report", "enma-all", 1.05,
                "the DMARC report recorder (SQLite) on: enma-report ≤ 1.05 × enma-all's CPU per "
-               "message (issue 15)")
+               f"message (issue 15); the store holds a record of each message ({stored} records "
+               f"for the {measured} measured, warm-ups included)", stored >= measured > 0)
     cells = []
     for (name, level), r in sorted(rows.items(), key=lambda kv: (kv[0][1], order(kv[0][0]))):
         base = "enma-all" if name == "enma-report" else "enma"
