@@ -24,6 +24,14 @@
 #              233 queries per message; and _dmarc.pI "p=reject" for OpenDMARC (which fails
 #              it: SPF fails, and it verifies no signature)
 #   DIR/huge   one message with a body of MB megabytes, signed once (memory)
+#   DIR/arc3   the 4k-1sig messages forwarded through three ARC sealers hop1..hop3.bench.example
+#              (dkimpy's arc_sign, selector "arc", keys s1..s3): each hop adds its
+#              Authentication-Results (spf, dkim, dmarc pass; arc=pass from the second hop on)
+#              and its ARC set, so the chain verifies as arc=pass with i=3 and the DKIM
+#              signature still passes
+# Cold messages come from clients of their own, 198.18.(1 + I / 250).(1 + I % 250), each with
+# a PTR record (DIR/reverse-extra.txt, relative to 18.198.in-addr.arpa) naming mail.cI, whose
+# A record maps back (iprev passes, cold).
 # Needs python3-dkim (Debian), hence /usr/bin/python3, and openssl.
 import argparse
 import base64
@@ -92,16 +100,19 @@ def sign(message, keys, signatures, domain=DOMAIN, selectors=None, key_of=None):
     return message
 
 
-def envelope(mail_from):
-    return ENVELOPE.replace("user@bench.example", mail_from)
+def envelope(mail_from, client=None):
+    text = ENVELOPE.replace("user@bench.example", mail_from)
+    if client:
+        text = text.replace("198.18.0.25", client[0]).replace("mail.bench.example", client[1])
+    return text
 
 
-def write_message(directory, name, message, mail_from):
+def write_message(directory, name, message, mail_from, client=None):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name + ".eml"), "wb") as f:
         f.write(message)
     with open(os.path.join(directory, name + ".env"), "w") as f:
-        f.write(envelope(mail_from))
+        f.write(envelope(mail_from, client))
 
 
 def key_text(keys):
@@ -113,21 +124,58 @@ def split255(text):
     return [text[i:i + 255] for i in range(0, len(text), 255)]
 
 
+def cold_client(index):
+    """The client address of cold message `index`, and its PTR owner in 18.198.in-addr.arpa."""
+    third, fourth = 1 + index // 250, 1 + index % 250
+    return f"198.18.{third}.{fourth}", f"{fourth}.{third}"
+
+
 def make_cold(directory, keys, count, rng):
-    """count messages, one sender domain each: cI.bench.example."""
-    records = []
+    """count messages, one sender domain and one client each: cI.bench.example; returns the
+    forward records and the reverse ones."""
+    records, reverse = [], []
     key = key_text(keys)
     for index in range(count):
         domain = f"c{index}.{DOMAIN}"
+        address, ptr = cold_client(index)
         message = sign(message_bytes(index, 4 * 1024, rng, author=domain), keys, 1,
                        domain=domain, selectors=["s1"], key_of="s1")
         write_message(os.path.join(directory, "cold"), f"m{index:04}", message,
-                      f"user@{domain}")
-        records.append(f'c{index} TXT "v=spf1 ip4:198.18.0.0/24 -all"\n'
+                      f"user@{domain}", client=(address, f"mail.c{index}.{DOMAIN}"))
+        records.append(f'c{index} TXT "v=spf1 ip4:198.18.0.0/16 -all"\n'
+                       f"mail.c{index} A {address}\n"
                        f"s1._domainkey.c{index} TXT {key}\n"
                        f'_adsp._domainkey.c{index} TXT "dkim=unknown"\n'
                        f'_dmarc.c{index} TXT "{DMARC}"\n')
-    return records
+        reverse.append(f"{ptr} PTR mail.c{index}.{DOMAIN}.\n")
+    return records, reverse
+
+
+def arc_seal(message, hop, keys):
+    """One forwarder: its Authentication-Results on top, then its ARC set (dkimpy)."""
+    sealer = f"hop{hop}.{DOMAIN}"
+    arc = "" if hop == 1 else ";\r\n\tarc=pass"
+    results = (f"Authentication-Results: {sealer}; spf=pass smtp.mailfrom=user@{DOMAIN};\r\n"
+               f"\tdkim=pass header.d={DOMAIN};\r\n\tdmarc=pass header.from={DOMAIN}{arc}\r\n")
+    message = results.encode() + message
+    with open(os.path.join(keys, f"s{hop}.pem"), "rb") as f:
+        private = f.read()
+    fields = dkim.arc_sign(message, b"arc", sealer.encode(), private, sealer.encode(),
+                           timestamp=1795780800)
+    if not fields:
+        raise RuntimeError(f"dkimpy did not seal hop {hop}")
+    return b"".join(fields) + message
+
+
+def make_arc3(directory, keys):
+    """The 4k-1sig messages, each sealed by three forwarders in turn."""
+    source = os.path.join(directory, "4k-1sig")
+    for name in sorted(n[:-4] for n in os.listdir(source) if n.endswith(".eml")):
+        with open(os.path.join(source, name + ".eml"), "rb") as f:
+            message = f.read()
+        for hop in (1, 2, 3):
+            message = arc_seal(message, hop, keys)
+        write_message(os.path.join(directory, "arc3"), name, message, f"user@{DOMAIN}")
 
 
 def mx_tree(owner, version):
@@ -180,6 +228,7 @@ def main():
     parser.add_argument("--cold", type=int, default=0, help="messages of DIR/cold")
     parser.add_argument("--worst", type=int, default=0, help="messages of DIR/worst")
     parser.add_argument("--huge", type=int, default=0, help="body MB of DIR/huge")
+    parser.add_argument("--arc3", type=int, default=1, help="1: make DIR/arc3 (0: don't)")
     args = parser.parse_args()
     keys = make_keys(args.directory)
     rng = random.Random(6)
@@ -193,12 +242,16 @@ def main():
                     f.write(message)
                 with open(os.path.join(out, f"m{index:03}.env"), "w") as f:
                     f.write(ENVELOPE)
-    records = make_cold(args.directory, keys, args.cold, rng)
+    if args.arc3:
+        make_arc3(args.directory, keys)
+    records, reverse = make_cold(args.directory, keys, args.cold, rng)
     records += make_worst(args.directory, keys, args.worst, rng)
     if args.huge:
         make_huge(args.directory, keys, args.huge, rng)
     with open(os.path.join(args.directory, "zone-extra.txt"), "w") as f:
         f.write("".join(records))
+    with open(os.path.join(args.directory, "reverse-extra.txt"), "w") as f:
+        f.write("".join(reverse))
     return 0
 
 

@@ -18,7 +18,12 @@
 #   mail             A   198.18.0.25                        the benchmark client
 #   s1 s2 s3._domainkey TXT  the rsa-2048 public keys of bench/corpus.py (DIR/keys/sN.txt)
 #   _adsp._domainkey TXT "dkim=unknown"
-#   + the records of CORPUS/zone-extra.txt (bench/corpus.py: cold domains, worst-case trees)
+#   arc._domainkey.hop1 hop2 hop3  the keys of the three ARC sealers (the s1, s2, s3 keys)
+#   + the records of CORPUS/zone-extra.txt (bench/corpus.py: cold domains and their clients'
+#     A records, worst-case trees)
+# 18.198.in-addr.arpa. (iprev, RFC 8601: the client's PTR, whose name maps back to it):
+#   25.0             PTR mail.bench.example.
+#   + the PTR records of CORPUS/reverse-extra.txt (bench/corpus.py: one client per cold message)
 import json
 import os
 import subprocess
@@ -29,6 +34,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import fixture  # noqa: E402
 
 ZONE = "bench.example"
+REVERSE = "18.198.in-addr.arpa"  # the clients 198.18.0.0/16 of the corpus
 NSD = ("127.0.0.1", 53)
 DELAYED = ("127.0.0.2", 53)
 
@@ -46,7 +52,26 @@ def zone_text(keys_directory):
             '@ TXT "v=spf1 ip4:198.18.0.0/24 ip4:127.0.0.0/8 -all"\n'
             "mail A 198.18.0.25\n"
             '_dmarc TXT "v=DMARC1; p=reject"\n'
-            '_adsp._domainkey TXT "dkim=unknown"\n' + "".join(records) + extra_text)
+            '_adsp._domainkey TXT "dkim=unknown"\n' + "".join(records) + arc_keys(keys_directory)
+            + extra_text)
+
+
+def arc_keys(keys_directory):
+    """arc._domainkey.hopN: the ARC sealers of bench/corpus.py's arc3 corpus (keys sN)."""
+    records = []
+    for hop in (1, 2, 3):
+        with open(os.path.join(keys_directory, f"s{hop}.txt")) as f:
+            key = f.read().strip()
+        records.append(f"arc._domainkey.hop{hop} TXT {fixture.split_strings(key)}\n")
+    return "".join(records)
+
+
+def reverse_text(keys_directory):
+    extra = os.path.join(keys_directory, "..", "reverse-extra.txt")
+    extra_text = open(extra).read() if os.path.exists(extra) else ""
+    return (f"$ORIGIN {REVERSE}.\n$TTL 3600\n"
+            f"@ SOA ns.{ZONE}. hostmaster.{ZONE}. 1 3600 600 86400 300\n@ NS ns.{ZONE}.\n"
+            f"25.0 PTR mail.{ZONE}.\n" + extra_text)
 
 
 def start(directory, keys_directory):
@@ -54,7 +79,10 @@ def start(directory, keys_directory):
     path = os.path.join(directory, ZONE + ".zone")
     with open(path, "w") as f:
         f.write(zone_text(keys_directory))
-    nsd, port = fixture.start_nsd(directory, {ZONE: path}, port=NSD[1],
+    reverse = os.path.join(directory, REVERSE + ".zone")
+    with open(reverse, "w") as f:
+        f.write(reverse_text(keys_directory))
+    nsd, port = fixture.start_nsd(directory, {ZONE: path, REVERSE: reverse}, port=NSD[1],
                                   server_lines="  rrl-ratelimit: 0\n")
     return [nsd], port
 

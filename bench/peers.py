@@ -1,6 +1,10 @@
 # peers.py - the filters bench/run measures, each started in the foreground on 127.0.0.1 with
 # its descriptor limit raised, resolving through a given DNS server (host, port) of bench/dns.py:
-#   enma       every method it has, forwarding to the server, DNSSEC off (unsigned zone)
+#   enma       SPF, Sender ID and DKIM (the methods of the first benchmarks), forwarding to the
+#              server, DNSSEC off (unsigned zone); its variants (VARIANTS) add methods:
+#   enma-arc     + ARC verification (arc.auth)
+#   enma-all     every method: + ADSP, DMARC, iprev, ARC (dkimadsp, dmarc, iprev, arc .auth)
+#   enma-report  enma-all + the DMARC report recorder (report.store, an SQLite file)
 #   opendkim   Debian's OpenDKIM, Mode v (DKIM only), libunbound forwarded to the server
 #   opendmarc  Debian's OpenDMARC, SPF (libspf2, SPFSelfValidate) + DMARC, resolving through the
 #              C library: /etc/resolv.conf, so the server's port must be 53
@@ -15,18 +19,41 @@ import dns
 PEERS = (("opendkim", "OpenDKIM"), ("opendmarc", "OpenDMARC"))
 
 # What each filter must write into Authentication-Results for a message of the corpus
-# (milterload --expect): enma and OpenDKIM verify the signatures, OpenDMARC passes DMARC through
-# SPF aligned with From: (it verifies no signature itself).
-EXPECT = {"enma": "dkim=pass", "opendkim": "dkim=pass", "opendmarc": "dmarc=pass",
-          "enma0": "none"}  # enma0: enma with every method off (its header says "none")
+# (milterload --expect, every text): enma and OpenDKIM verify the signatures, OpenDMARC passes
+# DMARC through SPF aligned with From: (it verifies no signature itself); enma-all and
+# enma-report also pass DMARC (SPF and DKIM aligned) and iprev (the client's PTR maps back).
+ALL_PASS = ["dkim=pass", "dmarc=pass", "iprev=pass"]
+EXPECT = {"enma": ["dkim=pass"], "opendkim": ["dkim=pass"], "opendmarc": ["dmarc=pass"],
+          "enma-arc": ["dkim=pass"], "enma-all": ALL_PASS, "enma-report": ALL_PASS,
+          "enma0": ["none"]}  # enma0: enma with every method off (its header says "none")
+
+# The enma variants beside enma: name -> options (enma-report's store is added by bench/run,
+# in the run's temporary directory).
+ALL_METHODS = ("-o", "dkimadsp.auth=true", "-o", "dmarc.auth=true", "-o", "iprev.auth=true",
+               "-o", "arc.auth=true")
+VARIANTS = {"enma-arc": ("-o", "arc.auth=true"), "enma-all": ALL_METHODS,
+            "enma-report": ALL_METHODS}
 
 # The options that make enma0 of enma: the milter plumbing alone, no verification.
 NO_METHODS = ("-o", "spf.auth=false", "-o", "sidf.auth=false", "-o", "dkim.auth=false")
 
 
+def kind(name):
+    """The filter `name` without the suffix of its set (-50ms, -mem, -20k)."""
+    for suffix in ("-50ms", "-mem", "-20k"):
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return name if name in EXPECT else name.split("-")[0]
+
+
+def expectations(name):
+    """Every text `name` must write for a good message (milterload --expect, repeated)."""
+    return EXPECT[kind(name)]
+
+
 def expected(name):
-    """`name`'s text for a good message: its kind is the part before the first '-'."""
-    return EXPECT[name.split("-")[0]]
+    """`name`'s main text for a good message (one per filter: Postfix's header check)."""
+    return expectations(name)[0]
 
 
 def wait_port(port, process, timeout=20.0):
@@ -42,11 +69,27 @@ def wait_port(port, process, timeout=20.0):
     raise RuntimeError(f"nothing listens on port {port}")
 
 
+FD_LIMIT = 65536
+
+
 def raise_fd_limit():
-    """For a filter's child process: 5,000 connections need more than 1,024 descriptors."""
+    """For a filter's (or milterload's) child process: 20,000 connections need more than the
+    usual 1,024 descriptors, and may need more than the machine's hard limit: as root, both
+    limits go to FD_LIMIT; otherwise the soft one goes up to the hard one."""
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, FD_LIMIT), max(hard, FD_LIMIT)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, FD_LIMIT)), hard))
+
+
+def descriptor_ceiling():
+    """The descriptor limit this process's children get from raise_fd_limit: FD_LIMIT when
+    root may raise the hard limit (CAP_SYS_RESOURCE), else the hard limit as it is."""
+    import resource
+    raise_fd_limit()
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 
 
 def start_enma(binary, port, server, log_path, extra=()):

@@ -14,7 +14,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 
-#include "bench/milterload/milter_client.hpp"
+#include "bench/milterload/filter_chain.hpp"
 
 namespace milterload {
 namespace {
@@ -63,8 +63,7 @@ void report_error(Shared& shared, const std::string& what) {
 }
 
 void connection_thread(Shared& shared, unsigned index) {
-    const Endpoint endpoint = parse_endpoint(shared.m_options.m_socket);
-    MilterClient client(endpoint, shared.m_options.m_socket_options);
+    FilterChain client(shared.m_options.m_filters, shared.m_options.m_socket_options);
     LoadResult mine;
     uint64_t number = 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(shared.m_options.m_ramp_ms) * index);
@@ -86,7 +85,7 @@ void connection_thread(Shared& shared, unsigned index) {
                     mine.m_protocol = client.protocol();
             }
             const auto start = Clock::now();
-            const MessageOutcome outcome =
+            const ChainOutcome outcome =
                 client.send(message, "Q" + std::to_string(index) + "N" + std::to_string(number));
             const std::chrono::duration<double, std::milli> took = Clock::now() - start;
             if (outcome.m_final != 'a' && outcome.m_final != 'c') {
@@ -96,8 +95,7 @@ void connection_thread(Shared& shared, unsigned index) {
             }
             ++mine.m_messages;
             mine.m_latencies_ms.push_back(took.count());
-            const std::string& expect = shared.m_options.m_expect;
-            if (!expect.empty() && outcome.m_modifications.find(expect) == std::string::npos)
+            if (!outcome.m_expected)
                 ++mine.m_unexpected;
             if (shared.m_options.m_reconnect)
                 client.close();
@@ -137,6 +135,8 @@ void* thread_main(void* argument) {
 // threads only hold a few buffers) and the descriptor limit raised to its hard maximum.
 constexpr size_t kThreadStack = 256 * 1024;
 
+}  // namespace
+
 void raise_descriptor_limit() {
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
@@ -144,8 +144,6 @@ void raise_descriptor_limit() {
         setrlimit(RLIMIT_NOFILE, &limit);
     }
 }
-
-}  // namespace
 
 LoadResult run_load(const Options& options, const std::vector<Message>& corpus) {
     Shared shared(options, corpus);

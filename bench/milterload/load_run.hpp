@@ -26,6 +26,9 @@ struct LoadResult {
 
 LoadResult run_load(const Options& options, const std::vector<Message>& corpus);
 
+// raise_descriptor_limit - the soft RLIMIT_NOFILE up to the hard one.
+void raise_descriptor_limit();
+
 // percentile - of sorted values, nearest rank; 0 when empty.
 double percentile(const std::vector<double>& sorted, double fraction);
 

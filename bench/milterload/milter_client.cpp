@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "bench/milterload/milter_protocol.hpp"
+#include "bench/milterload/transaction.hpp"
 
 namespace milterload {
 namespace {
@@ -178,34 +179,79 @@ void MilterClient::open(const Envelope& envelope) {
         throw ProtocolError{std::string("connection refused by the filter: ") + code};
 }
 
-char MilterClient::send_headers_and_body(const Message& message) {
+namespace {
+
+Command make_command(const std::string& packet, uint32_t no_reply,
+                     Command::Kind kind = Command::Kind::kOther) {
+    Command command;
+    command.m_packets.push_back(packet);
+    command.m_no_reply = no_reply;
+    command.m_kind = kind;
+    return command;
+}
+
+std::string macro_packet(char stage, const std::string& pairs) {
+    return Packet(command::kMacro).add_bytes(std::string(1, stage)).add_bytes(pairs).finish();
+}
+
+}  // namespace
+
+void MilterClient::plan_headers_and_body(const Message& message,
+                                         std::vector<Command>& commands) const {
     const bool leading_space = m_protocol & step::kHeaderLeadingSpace;
-    char code = reply::kContinue;
-    for (size_t i = 0; is_go_on(code) && i < message.m_headers.size(); ++i) {
-        if (m_protocol & step::kNoHeaders)
-            break;
+    for (size_t i = 0; !(m_protocol & step::kNoHeaders) && i < message.m_headers.size(); ++i) {
         std::string_view value = message.m_headers[i].m_value;
         if (!leading_space && !value.empty() && value[0] == ' ')
             value.remove_prefix(1);
-        code = step(Packet(command::kHeader)
-                        .add_string(message.m_headers[i].m_name)
-                        .add_string(value)
-                        .finish(),
-                    step::kNoReplyHeader);
+        commands.push_back(make_command(Packet(command::kHeader)
+                                            .add_string(message.m_headers[i].m_name)
+                                            .add_string(value)
+                                            .finish(),
+                                        step::kNoReplyHeader));
     }
-    if (is_go_on(code) && !(m_protocol & step::kNoEndOfHeaders))
-        code = step(Packet(command::kEndOfHeaders).finish(), step::kNoReplyEndOfHeaders);
+    if (!(m_protocol & step::kNoEndOfHeaders))
+        commands.push_back(
+            make_command(Packet(command::kEndOfHeaders).finish(), step::kNoReplyEndOfHeaders));
     const std::string_view body = message.m_body;
-    for (size_t at = 0; is_go_on(code) && at < body.size() && !(m_protocol & step::kNoBody);
-         at += kBodyChunk)
-        code = step(Packet(command::kBody).add_bytes(body.substr(at, kBodyChunk)).finish(),
-                    step::kNoReplyBody);
-    return code == reply::kSkip ? reply::kContinue : code;
+    for (size_t at = 0; at < body.size() && !(m_protocol & step::kNoBody); at += kBodyChunk)
+        commands.push_back(
+            make_command(Packet(command::kBody).add_bytes(body.substr(at, kBodyChunk)).finish(),
+                         step::kNoReplyBody, Command::Kind::kBody));
 }
 
-MessageOutcome MilterClient::end_of_message(const std::string& queue_id) {
-    send_macros(command::kEndOfMessage, "i" + std::string(1, '\0') + queue_id + '\0');
-    write_packet(Packet(command::kEndOfMessage).finish());
+std::vector<Command> MilterClient::plan(const Message& message, const std::string& queue_id) const {
+    const Envelope& envelope = message.m_envelope;
+    std::vector<Command> commands;
+    Command mail =
+        make_command(Packet(command::kMail).add_string("<" + envelope.m_mail_from + ">").finish(),
+                     step::kNoReplyMail);
+    mail.m_packets.insert(
+        mail.m_packets.begin(),
+        macro_packet(command::kMail, "i" + std::string(1, '\0') + queue_id + '\0' + "{mail_addr}" +
+                                         '\0' + envelope.m_mail_from + '\0'));
+    if (m_protocol & step::kNoMail) {  // the macros still go: Postfix sends them regardless
+        mail.m_packets.pop_back();
+        mail.m_no_reply = ~0u;
+    }
+    commands.push_back(std::move(mail));
+    for (size_t i = 0; !(m_protocol & step::kNoRcpt) && i < envelope.m_rcpts.size(); ++i)
+        commands.push_back(make_command(
+            Packet(command::kRcpt).add_string("<" + envelope.m_rcpts[i] + ">").finish(),
+            step::kNoReplyRcpt));
+    if (!(m_protocol & step::kNoData))
+        commands.push_back(make_command(Packet(command::kData).finish(), step::kNoReplyData));
+    plan_headers_and_body(message, commands);
+    Command eom =
+        make_command(Packet(command::kEndOfMessage).finish(), 0, Command::Kind::kEndOfMessage);
+    eom.m_packets.insert(
+        eom.m_packets.begin(),
+        macro_packet(command::kEndOfMessage, "i" + std::string(1, '\0') + queue_id + '\0'));
+    commands.push_back(std::move(eom));
+    commands.push_back(make_command(Packet(command::kAbort).finish(), ~0u, Command::Kind::kAbort));
+    return commands;
+}
+
+MessageOutcome MilterClient::end_of_message() {
     MessageOutcome outcome;
     for (;;) {
         const std::string answer = read_reply();
@@ -218,31 +264,28 @@ MessageOutcome MilterClient::end_of_message(const std::string& queue_id) {
     }
 }
 
-MessageOutcome MilterClient::send(const Message& message, const std::string& queue_id) {
-    const Envelope& envelope = message.m_envelope;
-    const std::string from = "<" + envelope.m_mail_from + ">";
-    send_macros(command::kMail, "i" + std::string(1, '\0') + queue_id + '\0' + "{mail_addr}" +
-                                    '\0' + envelope.m_mail_from + '\0');
-    char code = reply::kContinue;
-    if (!(m_protocol & step::kNoMail))
-        code = step(Packet(command::kMail).add_string(from).finish(), step::kNoReplyMail);
-    for (size_t i = 0; is_go_on(code) && i < envelope.m_rcpts.size(); ++i) {
-        if (m_protocol & step::kNoRcpt)
-            break;
-        code = step(Packet(command::kRcpt).add_string("<" + envelope.m_rcpts[i] + ">").finish(),
-                    step::kNoReplyRcpt);
+char MilterClient::perform(const Command& command, MessageOutcome& outcome) {
+    for (const std::string& packet : command.m_packets)
+        write_packet(packet);
+    if (command.m_kind == Command::Kind::kEndOfMessage) {
+        outcome = end_of_message();
+        return outcome.m_final;
     }
-    if (is_go_on(code) && !(m_protocol & step::kNoData))
-        code = step(Packet(command::kData).finish(), step::kNoReplyData);
-    if (is_go_on(code))
-        code = send_headers_and_body(message);
-    MessageOutcome outcome;
-    if (is_go_on(code))
-        outcome = end_of_message(queue_id);
-    else
-        outcome.m_final = code;
-    write_packet(Packet(command::kAbort).finish());
-    return outcome;
+    // ~0u: a command never answered (ABORT, macros alone); else the filter's NR_* choice.
+    if (command.m_no_reply == ~0u || (m_protocol & command.m_no_reply))
+        return reply::kContinue;
+    for (;;) {
+        const std::string answer = read_reply();
+        if (answer[0] != reply::kProgress)
+            return answer[0];
+    }
+}
+
+MessageOutcome MilterClient::send(const Message& message, const std::string& queue_id) {
+    Transaction transaction(*this, message, queue_id);
+    while (transaction.step()) {
+    }
+    return transaction.outcome();
 }
 
 void MilterClient::close() {

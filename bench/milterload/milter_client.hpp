@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bench/milterload/corpus.hpp"
 
@@ -33,6 +34,15 @@ struct MessageOutcome {
     std::string m_modifications;  // raw data of every modification reply, concatenated
 };
 
+// Command - one MTA command of a transaction and the macros sent just before it: what a
+// client that paces its commands (--pace-ms) sends at once.
+struct Command {
+    enum class Kind { kOther, kBody, kEndOfMessage, kAbort };
+    std::vector<std::string> m_packets;  // macros first, the command last; one write each
+    uint32_t m_no_reply = 0;             // the SMFIP_NR_* flag of the command (0: answered)
+    Kind m_kind = Kind::kOther;
+};
+
 // ProtocolError - the filter broke the protocol, closed the connection, or timed out.
 struct ProtocolError {
     std::string m_what;
@@ -49,6 +59,12 @@ public:
     void open(const Envelope& envelope);
     // send - one transaction, MAIL .. EOM, then ABORT so the connection can be reused.
     MessageOutcome send(const Message& message, const std::string& queue_id);
+    // plan - the commands of that transaction for the negotiated protocol, ABORT last; send()
+    // is perform() of each in turn (a paced client waits between them).
+    std::vector<Command> plan(const Message& message, const std::string& queue_id) const;
+    // perform - send `command`; returns the filter's answer ('c' when none is awaited), and
+    // for end of message the final reply with the modifications before it in `outcome`.
+    char perform(const Command& command, MessageOutcome& outcome);
     // close - QUIT and close; harmless when not open.
     void close();
     bool is_open() const { return m_fd >= 0; }
@@ -63,8 +79,8 @@ private:
     // and return its code ('c' when none was awaited).
     char step(const std::string& bytes, uint32_t no_reply);
     void send_macros(char stage, const std::string& pairs);
-    char send_headers_and_body(const Message& message);
-    MessageOutcome end_of_message(const std::string& queue_id);
+    void plan_headers_and_body(const Message& message, std::vector<Command>& commands) const;
+    MessageOutcome end_of_message();
 
     Endpoint m_endpoint;
     SocketOptions m_options;

@@ -1,17 +1,21 @@
 // milterload_main.cpp - milterload: an MTA's side of the milter protocol, as a load generator.
 //
-// Sends the messages of a corpus (corpus.hpp) to a milter filter over many reused
-// connections and prints, on its last line, one whitespace-separated record that bench/run
+// Sends the messages of a corpus (corpus.hpp) to a milter filter (or a chain of them:
+// filter_chain.hpp) over many reused connections, or slowly over many paced ones
+// (paced_run.hpp), and prints, on its last line, one whitespace-separated record that bench/run
 // parses:
 //   result LABEL messages=N msgs_per_s=X p50_ms=X p90_ms=X p99_ms=X errors=N unexpected=N
-//          cpu_ms_per_msg=X|-
+//          cpu_ms_per_msg=X|-     (the CPU of every --pid, summed)
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "bench/milterload/corpus.hpp"
 #include "bench/milterload/load_run.hpp"
 #include "bench/milterload/options.hpp"
+#include "bench/milterload/paced_run.hpp"
 #include "bench/milterload/process_cpu.hpp"
 
 namespace {
@@ -36,22 +40,37 @@ void print_result(const milterload::Options& options, const milterload::LoadResu
         static_cast<unsigned long long>(result.m_unexpected), cpu);
 }
 
+// cpu_of - the CPU seconds of all `pids` together; nullopt when there are none or, unless
+// `required`, one cannot be read (a filter that exited during the run).
+std::optional<double> cpu_of(const std::vector<int>& pids, bool required = true) {
+    if (pids.empty())
+        return std::nullopt;
+    double sum = 0;
+    for (const int pid : pids) {
+        const auto seconds = milterload::process_cpu_seconds(pid);
+        if (!seconds && required)
+            throw std::invalid_argument("cannot read /proc/" + std::to_string(pid) + "/stat");
+        if (!seconds)
+            return std::nullopt;
+        sum += *seconds;
+    }
+    return sum;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     try {
         const milterload::Options options = milterload::parse_options(argc, argv);
         const auto corpus = milterload::load_corpus(options.m_corpus);
-        std::optional<double> cpu_before, cpu_after;
-        if (options.m_pid > 0 && !(cpu_before = milterload::process_cpu_seconds(options.m_pid)))
-            throw std::invalid_argument("cannot read /proc/" + std::to_string(options.m_pid) +
-                                        "/stat");
-        const milterload::LoadResult result = milterload::run_load(options, corpus);
-        if (cpu_before)
-            cpu_after = milterload::process_cpu_seconds(options.m_pid);
+        const auto cpu_before = cpu_of(options.m_pids);
+        const milterload::LoadResult result = options.m_pace_ms > 0
+                                                  ? milterload::run_paced(options, corpus)
+                                                  : milterload::run_load(options, corpus);
         std::optional<double> cpu;
-        if (cpu_before && cpu_after)
-            cpu = *cpu_after - *cpu_before;
+        if (!options.m_pids.empty())
+            if (const auto cpu_after = cpu_of(options.m_pids, false))
+                cpu = *cpu_after - *cpu_before;
         print_result(options, result, cpu);
         return result.m_errors == 0 ? 0 : 1;
     } catch (const std::invalid_argument& error) {
