@@ -278,11 +278,52 @@ def proxy_queries(path):
 OPENDMARC_WORST = 5  # messages of S4 for OpenDMARC at most
 
 
+def worst_lookups(path):
+    """dns_queries of each S4 message in enma's log (MAIL FROM user@wN.bench.example)."""
+    return [r.get("dns_queries", 0) for r in log_records(path, ".bench.example")
+            if str(r.get("mail_from", "")).split("@")[-1].startswith("w")]
+
+
+def queries_total(path):
+    return sum(worst_lookups(path))
+
+
+def s1_cpu_ms(bench):
+    """enma's CPU per ordinary message (S1: 4 KB, 1 signature, c=1) in this run; measured
+    here, on the warm enma resolving through NSD directly, when S1 was not run."""
+    for row in bench.rows:
+        if (row["scenario"], row["filter"], row["concurrency"]) == ("S1", "enma", 1):
+            return float(row["cpu_ms_per_msg"]), "S1 c=1"
+    fields, _ = bench.load("enma", "4k-1sig", 1, 2000)
+    return float(fields["cpu_ms_per_msg"]), "4k-1sig c=1, 2000 messages"
+
+
+def s4_targets(bench, fields, sent, lookups):
+    """Issue 13's amplification goals: upstream queries, round trips, CPU per message."""
+    messages = max(int(fields["messages"]), 1)
+    upstream = sent * messages / max(lookups, 1)
+    target(bench, "S4", "queries through the proxy ≤ 1.1 × enma's lookups (no retransmissions)",
+           f"{sent * messages:.0f} / {lookups} = {upstream:.2f}×", lookups and upstream <= 1.1)
+    limit = 4 * bench.delay_ms
+    target(bench, "S4", f"p99 ≤ 4 round trips = 4 × {bench.delay_ms} ms = {limit} ms",
+           f"p50 {float(fields['p50_ms']):.0f} ms, p99 {float(fields['p99_ms']):.0f} ms",
+           float(fields["p99_ms"]) <= limit)
+    cpu = float(fields["cpu_ms_per_msg"])
+    ordinary, source = s1_cpu_ms(bench)
+    target(bench, "S4", "enma CPU per message ≤ 10 × an ordinary message's",
+           f"{cpu:.2f} ms / {ordinary:.3f} ms ({source}) = {cpu / max(ordinary, 1e-9):.1f}×",
+           cpu <= 10 * ordinary)
+
+
 def s4_worst(bench, messages, proxy_log):
     """The 233-query message, one at a time: wall time, queries, enma's threads."""
     rows = []
     for name in ["enma-50ms"] + [peer + "-50ms" for peer, _ in PEERS]:
         pid = bench.filters[name][1].pid
+        if name == "enma-50ms":
+            # libunbound starts its worker thread with the first query: one ordinary message
+            # (names of its own) first, so that a run of S4 alone counts it in "before" too.
+            bench.load(name, "4k-1sig", 1, 1, expect=None)
         before = bench.status(pid)["Threads"]
         sent_before = proxy_queries(proxy_log)
         # OpenDMARC's libspf2 asks one query at a time: ~6 s a message, each the same.
@@ -294,25 +335,21 @@ def s4_worst(bench, messages, proxy_log):
         sent = (proxy_queries(proxy_log) - sent_before) / max(int(fields["messages"]), 1)
         queries = "-"
         if name in bench.logs:
-            counts = sorted(r.get("dns_queries", 0)
-                            for r in log_records(bench.logs[name], ".bench.example")
-                            if str(r.get("mail_from", "")).split("@")[-1].startswith("w"))
+            counts = sorted(worst_lookups(bench.logs[name]))
             queries = f"{counts[0]}..{counts[-1]}" if counts else "-"
         if name == "enma-50ms":
-            limit = 10 * bench.delay_ms
-            target(bench, "S4", f"wall time per message ≤ 10 × {bench.delay_ms} ms = {limit} ms",
-                   f"p50 {float(fields['p50_ms']):.0f} ms, p99 {float(fields['p99_ms']):.0f} ms, "
-                   f"dns_queries {queries}", float(fields["p99_ms"]) <= limit)
+            s4_targets(bench, fields, sent, queries_total(bench.logs[name]))
             target(bench, "S4", "enma's thread count does not grow",
                    f"{before} / {sampler.peak['Threads']} / {after} (before / peak / after)",
                    sampler.peak["Threads"] <= before and after <= before)
         rows.append([name, fields["messages"], fields["errors"], fields["p50_ms"],
                      fields["p99_ms"], ratio(fields["p50_ms"], bench.floor_ms, 1), queries,
-                     f"{sent:.0f}", f"{before} / {sampler.peak['Threads']} / {after}",
+                     f"{sent:.0f}", fields["cpu_ms_per_msg"],
+                     f"{before} / {sampler.peak['Threads']} / {after}",
                      f"`{command}`"])
     bench.tables["@S4@"] = table(
         ["filter", "messages", "errors", "p50 ms", "p99 ms", "p50 / DNS round trip",
-         "dns_queries (enma log)", "queries through the proxy per message",
+         "dns_queries (enma log)", "queries through the proxy per message", "CPU ms/msg",
          "Threads before / peak / after", "command"], rows)
 
 

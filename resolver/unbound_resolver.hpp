@@ -60,6 +60,7 @@ private:
     void configure_servers(const ResolverOptions& options);
     void configure_anchors(const ResolverOptions& options);
     void unblock_local_zones();
+    void patient_with_forwarders();
     void set_option(const char* name, const std::string& value);
     void check(int rc, const char* what, const std::string& argument);
     bool start(Lookup& lookup, std::coroutine_handle<> waiter);

@@ -10,6 +10,11 @@
 #   UDP replies over 512      "tcp" ok; exit 1
 #   via a proxy that strips   "dnssec" fails and names the cause (a server stripping DNSSEC
 #   RRSIG/NSEC/NSEC3          records); exit 1
+#   via a proxy that delays   every check ok, and the proxy relays no more queries than
+#   each query by 600 ms      through an undelayed proxy: libunbound does not resend to a
+#                             forwarder that takes longer than its 376 ms first guess (enma's
+#                             infra-cache-min-rtt of 1 s towards forwarders, docs/dns.md;
+#                             issue 13's amplification)
 # Anything that cannot start is a failure, never a skip.
 import argparse
 import json
@@ -27,9 +32,10 @@ ZONE = ("$ORIGIN big.example.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 30
         "@ NS ns\nns A 127.0.0.1\nwww A 198.18.9.1\n")
 
 
-def start_proxy(nsd_port, *faults):
+def start_proxy(nsd_port, *faults, delay_ms=0):
     process = subprocess.Popen([sys.executable, os.path.join(HERE, "dns_proxy.py"),
-                                "--upstream-port", str(nsd_port), "--delay-ms", "0", *faults],
+                                "--upstream-port", str(nsd_port), "--delay-ms", str(delay_ms),
+                                *faults],
                                stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     if not line:
@@ -37,10 +43,10 @@ def start_proxy(nsd_port, *faults):
     return process, json.loads(line)["delay_port"]
 
 
-def enma_t(enma, port, anchor):
+def enma_t(enma, port, anchor, timeout="3s"):
     args = [enma, "-t", "-c", "/dev/null", "-o", "resolver.mode=forward",
             "-o", f"resolver.forwarders=127.0.0.1@{port}",
-            "-o", f"resolver.trust_anchor_file={anchor}", "-o", "resolver.query_timeout=3s"]
+            "-o", f"resolver.trust_anchor_file={anchor}", "-o", f"resolver.query_timeout={timeout}"]
     return subprocess.run(args, capture_output=True, text=True, timeout=120)
 
 
@@ -84,9 +90,33 @@ def run(enma, directory, checks):
         checks.check("FAIL dnssec" in stripped.stdout and
                      "strips DNSSEC records" in stripped.stdout,
                      "DNSSEC stripped: the dnssec check names the cause", stripped.stdout)
+        check_no_resend(enma, directory, nsd_port, anchor, checks, processes)
     finally:
         for process in reversed(processes):
             fixture.stop(process)
+
+
+def relayed(path):
+    """The queries a dns_proxy.py --log relayed (one "udp" or "tcp" line each)."""
+    with open(path) as f:
+        return sum(1 for line in f if line.strip() in ("udp", "tcp"))
+
+
+def check_no_resend(enma, directory, nsd_port, anchor, checks, processes):
+    """The same probes through an undelayed and a 600 ms proxy relay the same queries."""
+    counts = []
+    for delay in (0, 600):
+        log = os.path.join(directory, f"proxy-{delay}.log")
+        proxy, port = start_proxy(nsd_port, "--log", log, delay_ms=delay)
+        processes.append(proxy)
+        result = enma_t(enma, port, anchor, timeout="20s")
+        checks.check(result.returncode == 0, f"forwarder {delay} ms away: exit 0",
+                     result.stdout + result.stderr)
+        counts.append(relayed(log))
+    # At most as many: on a loaded machine the undelayed run may itself see a resend.
+    checks.check(counts[0] > 0 and counts[1] <= counts[0],
+                 "a forwarder 600 ms away is asked no more often than an immediate one",
+                 f"queries relayed: {counts[0]} immediate, {counts[1]} at 600 ms")
 
 
 def main():
