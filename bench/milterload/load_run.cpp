@@ -83,6 +83,9 @@ void connection_thread(Shared& shared, unsigned index) {
                 client.open(message.m_envelope);
                 if (mine.m_protocol == 0)
                     mine.m_protocol = client.protocol();
+                // The SMTP dialogue between CONNECT and MAIL, during which a filter may work.
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(shared.m_options.m_dialogue_ms));
             }
             const auto start = Clock::now();
             const ChainOutcome outcome =

@@ -12,7 +12,8 @@ const char* const kUsage =
     "usage: milterload --socket inet:PORT@HOST|unix:PATH [--expect TEXT]... [--socket ...]\n"
     "                  --corpus DIR (--messages N | --duration SECONDS) [--concurrency N]\n"
     "                  [--nodelay] [--quickack] [--pid PID]... [--label TEXT]\n"
-    "                  [--ramp-ms MS] [--hold] [--reconnect] [--pace-ms MS [--pace-threads N]]\n"
+    "                  [--ramp-ms MS] [--hold] [--reconnect] [--dialogue-ms MS]\n"
+    "                  [--pace-ms MS [--pace-threads N]]\n"
     "  --socket S       a filter; repeated: each message goes through every filter in turn,\n"
     "                   its whole conversation with the first, then with the next (a chain)\n"
     "  --concurrency N  connections, one thread each, each reused for message after message\n"
@@ -27,6 +28,9 @@ const char* const kUsage =
     "  --hold           send no message until every connection is open (or 60 s have passed)\n"
     "  --reconnect      a new connection per message (QUIT after each), as Postfix opens one\n"
     "                   per SMTP session\n"
+    "  --dialogue-ms MS wait MS after opening a connection (CONNECT, HELO) before its first\n"
+    "                   MAIL, as an SMTP client's EHLO, MAIL, RCPT and DATA round trips do;\n"
+    "                   latency is still counted from MAIL (default 0)\n"
     "  --pace-ms MS     slow clients: every connection opens, waits for all the others\n"
     "                   (as --hold), then sends one command of its message every MS ms;\n"
     "                   --pace-threads N threads (default 64) drive all the connections\n";
@@ -67,6 +71,8 @@ Options parse_options(int argc, char** argv) {
             options.m_pace_threads = static_cast<unsigned>(std::stoul(value_of(argc, argv, i)));
         else if (flag == "--ramp-ms")
             options.m_ramp_ms = static_cast<unsigned>(std::stoul(value_of(argc, argv, i)));
+        else if (flag == "--dialogue-ms")
+            options.m_dialogue_ms = static_cast<unsigned>(std::stoul(value_of(argc, argv, i)));
         else if (flag == "--label")
             options.m_label = value_of(argc, argv, i);
         else if (flag == "--hold")

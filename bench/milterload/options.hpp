@@ -26,6 +26,7 @@ struct Options {
     unsigned m_ramp_ms = 0;        // connection i opens i * m_ramp_ms after the start
     bool m_hold = false;           // every connection open before any sends its first message
     bool m_reconnect = false;      // QUIT and reconnect after every message
+    unsigned m_dialogue_ms = 0;    // pause between opening a connection and its first MAIL
     unsigned m_pace_ms = 0;        // wait this long between the commands of a message (slow MTAs)
     unsigned m_pace_threads = 64;  // threads driving the paced connections
 };
