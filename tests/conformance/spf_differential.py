@@ -25,16 +25,11 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 
 import yaml
 from dnslib import A, AAAA, MX, QTYPE, TXT, CNAME
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from zone_server import Zone, ZoneServer  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spf_suites import enter_namespace, prepare_namespace  # noqa: E402
+from loopback_dns import LoopbackDns, Zone, enter_namespace
 
 QUALIFIERS = ["", "", "", "+", "-", "~", "?"]
 
@@ -255,9 +250,8 @@ def main():
     tools = {"enma": lambda s: enma(args.sidfquery, s), "pyspf": pyspf, "mailspf": mailspf}
     rng = random.Random(args.seed)
     unexplained, explained = 0, {}
-    with tempfile.TemporaryDirectory() as directory:
-        prepare_namespace(directory)
-        server = ZoneServer("127.0.0.1", 53)
+    with LoopbackDns() as dns:
+        server = dns.server
         # Every scenario lives under its own dN.example: serve them all, evaluate in parallel.
         scenarios = [generate(rng, index) for index in range(args.count)]
         serve(server, *scenarios)
@@ -279,7 +273,6 @@ def main():
                 os.makedirs(args.out, exist_ok=True)
                 with open(os.path.join(args.out, "scenario-%d.yml" % index), "w") as out:
                     out.write(document)
-        server.stop()
     print("%d scenarios, adjudicated disagreements %s, unadjudicated %d"
           % (args.count, explained, unexplained))
     return 1 if unexplained else 0

@@ -10,6 +10,7 @@ Semantics, as a recursive server seen from a forwarding libunbound:
   - a name with no records but with descendants is NODATA (RFC 8020), otherwise NXDOMAIN;
   - negative answers carry a SOA of the enclosing test zone (TTL 0), so they are not cached;
   - `silent` (name, type) pairs and `silent_names` get no answer at all;
+  - `servfail` names get SERVFAIL (an upstream that cannot answer);
   - answers larger than the client's EDNS size (512 without EDNS) are truncated over UDP.
 Records are (name, type, rdata) with dnslib rdata objects; TTL is 0 so no cache survives a reload.
 """
@@ -35,6 +36,7 @@ class Zone:
         self.records = {}
         self.silent = set()
         self.silent_names = set()
+        self.servfail = set()
         self.ancestors = set()
 
     def add(self, name, rtype, rdata):
@@ -51,6 +53,9 @@ class Zone:
             self.silent_names.add(key_of(name))
         else:
             self.silent.add((key_of(name), rtype))
+
+    def add_servfail(self, name):
+        self.servfail.add(key_of(name))
 
 
 class ZoneServer:
@@ -135,6 +140,9 @@ class ZoneServer:
             key = key_of(name)
             if key in zone.silent_names or (key, qtype) in zone.silent:
                 return False
+            if key in zone.servfail:
+                reply.header.rcode = RCODE.SERVFAIL
+                return True
             records = zone.records.get(key, [])
             cname = [r for t, r in records if t == QTYPE.CNAME]
             if cname and qtype != QTYPE.CNAME:
