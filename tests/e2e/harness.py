@@ -11,6 +11,8 @@
 #     signed            TXT "v=spf1 ip4:127.0.0.2 -all"      and a DKIM key:
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
 #     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
+#     pm                TXT "v=spf1 exists:%{l}.ok.%{d} -all" only postmaster@pm passes
+#                                                            (suite_envelope.py)
 #   blackhole.example.  a stub zone pointing at the black-hole server: every lookup times out
 # Client addresses: 127.0.0.2 (authorized), 127.0.0.3 (not), 127.0.0.9 (excluded).
 import base64
@@ -113,7 +115,10 @@ def e2e_zone(public_key):
             f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.dmarc TXT "v=DMARC1; p=reject"\n'
             f'quar TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
-            '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n')
+            '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n'
+            # suite_envelope.py: an empty local-part is checked as postmaster (RFC 7208 4.3).
+            'pm TXT "v=spf1 exists:%{l}.ok.%{d} -all"\n'
+            "postmaster.ok.pm A 127.0.0.1\n")
 
 
 class Dns:
