@@ -40,8 +40,8 @@ def run(failures, directory, dns, enma):
     with open(os.path.join(postfix.config, "main.cf"), "a") as f:
         f.write("strict_rfc821_envelopes = no\n")
     tools = os.path.dirname(enma.binary)
-    resolver = ["-o", "resolver.mode=forward", "-o", f"resolver.forwarders=127.0.0.1@{dns.nsd_port}",
-                "-o", "resolver.dnssec=false"]
+    resolver = ["-o", "resolver.mode=forward",
+                "-o", f"resolver.forwarders=127.0.0.1@{dns.nsd_port}", "-o", "resolver.dnssec=false"]
     try:
         postfix.start()
         sender = Sender(failures, postfix)

@@ -58,8 +58,33 @@ class Zone:
         self.servfail.add(key_of(name))
 
 
+    def for_key(self, key):  # a ZoneSet picks the zone of a name; a Zone is its own
+        return self
+
+
+class ZoneSet:
+    """Zones by suffix, each replaceable on its own while the others are being queried (the
+    differential test minimises scenarios in parallel, each under its own dN.example). A name
+    goes to the zone of its longest listed suffix; other names are NXDOMAIN."""
+
+    def __init__(self):
+        self.zones = {}
+        self.empty = Zone()
+
+    def put(self, suffix, zone):
+        self.zones[key_of(suffix)] = zone
+
+    def for_key(self, key):
+        for i in range(len(key)):
+            zone = self.zones.get(key[i:])
+            if zone is not None:
+                return zone
+        return self.empty
+
+
 class ZoneServer:
-    """UDP and TCP on host:port (port 0: a free one); `zone` may be replaced at any time."""
+    """UDP and TCP on host:port (port 0: a free one); `zone` (a Zone or a ZoneSet) may be
+    replaced at any time."""
 
     def __init__(self, host="127.0.0.1", port=0):
         self.zone = Zone()
@@ -135,9 +160,10 @@ class ZoneServer:
 
     def fill(self, zone, qname, qtype, reply):
         """Answer records into reply; False when the server must stay silent."""
-        name = qname
+        name, zones = qname, zone
         for _ in range(MAX_CNAMES + 1):
             key = key_of(name)
+            zone = zones.for_key(key)
             if key in zone.silent_names or (key, qtype) in zone.silent:
                 return False
             if key in zone.servfail:
