@@ -25,7 +25,8 @@ import sys
 
 from dnslib import QTYPE, RR, TXT
 
-from loopback_dns import MODES, LoopbackDns, Zone, enma_check, enter_namespace, resolver_options
+from loopback_dns import (MODES, PATIENT, LoopbackDns, Zone, enma_check, enter_namespace,
+                          resolver_options)
 
 DKIM_DOMAIN = "football.example.com"
 ED25519_P = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
@@ -185,7 +186,7 @@ def dkim_cases(vectors):
 
 def run_enma_check(binary, mode, case):
     report, output = enma_check(binary, mode, case.run["message"], case.run["args"],
-                                case.run["overrides"])
+                                case.run["overrides"], PATIENT)
     if report is None:
         return "no JSON report", output
     got = [r for r in report.get("results", []) if r.get("method") in case.run["methods"]]
@@ -205,7 +206,7 @@ def run_enma_check(binary, mode, case):
 
 
 def run_sidfquery(binary, mode, case):
-    done = subprocess.run([binary] + resolver_options(mode) + case.run["args"],
+    done = subprocess.run([binary] + resolver_options(mode, PATIENT) + case.run["args"],
                           capture_output=True, timeout=60)
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
     words = done.stdout.decode("utf-8", "replace").split()
