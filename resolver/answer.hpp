@@ -11,7 +11,8 @@
 //    `bogus` (validation failed: why_bogus says why; the records are withheld and status is
 //    servfail, so a bogus answer is never mistaken for data), or `unchecked` (validation off).
 //  - records hold only the type asked for, CNAMEs already followed; TXT and SPF strings of one
-//    record are concatenated without separators (RFC 7208 3.3, RFC 6376 3.6.2.2).
+//    record are concatenated without separators (RFC 7208 3.3, RFC 6376 3.6.2.2). A server's
+//    repeats of one RDATA are one record (RFC 2181 section 5: an RRset is a set).
 //  - Domain names are returned without the trailing dot, case as received.
 #pragma once
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
+#include <unordered_set>
 
 namespace enma::resolver {
 
@@ -108,6 +110,7 @@ std::optional<std::vector<RecordData>> parse_answer_text(RrType type,
         if (!skip_name(message, offset) || (offset += 4) > message.size())
             return std::nullopt;
     std::vector<RecordData> records;
+    std::unordered_set<std::string_view> seen;  // RFC 2181 section 5: an RRset has no repeats
     for (auto answers = read_u16(message, 6); answers > 0; --answers) {
         if (!skip_name(message, offset) || offset + kFixed > message.size())
             return std::nullopt;
@@ -116,8 +119,10 @@ std::optional<std::vector<RecordData>> parse_answer_text(RrType type,
         offset += kFixed;
         if (length > message.size() - offset)
             return std::nullopt;
-        if (rr_type == static_cast<std::uint16_t>(type) && length > 0)
-            if (auto record = parse_rdata(type, message.subspan(offset, length)))
+        const auto rdata = message.subspan(offset, length);
+        const std::string_view raw(reinterpret_cast<const char*>(rdata.data()), length);
+        if (rr_type == static_cast<std::uint16_t>(type) && length > 0 && seen.insert(raw).second)
+            if (auto record = parse_rdata(type, rdata))
                 records.push_back(std::move(*record));
         offset += length;
     }

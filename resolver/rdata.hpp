@@ -28,8 +28,9 @@ std::optional<RecordData> parse_rdata(RrType type, std::span<const std::uint8_t>
 // parse_answer_text - the TXT/SPF records of `type` in the answer section of a whole DNS
 // message (libunbound's ub_result::answer_packet), each decoded by parse_rdata. Records
 // that are malformed or have no character-string at all are left out (RFC 7208 section 3.3
-// ignores a TXT record without strings). nullopt if the message itself is malformed or its
-// RCODE is not NOERROR. Only for text types: their RDATA holds no (compressible) names.
+// ignores a TXT record without strings); a repeated RDATA counts once (RFC 2181 section 5).
+// nullopt if the message itself is malformed or its RCODE is not NOERROR. Only for text
+// types: their RDATA holds no (compressible) names.
 std::optional<std::vector<RecordData>> parse_answer_text(RrType type,
                                                          std::span<const std::uint8_t> message);
 

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <span>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_set>
 
 #include "resolver/rdata.hpp"
 
@@ -54,16 +56,21 @@ DnsStatus status_of(const ub_result& result) {
     }
 }
 
-// records_of - every record of `result` that decodes; malformed ones are skipped.
+// records_of - every record of `result` that decodes; malformed ones are skipped, and so are
+// repeats of one RDATA: an RRset is a set (RFC 2181 section 5), and a server that sends one
+// MX 11 times has sent one MX (libunbound passes the copies on in forward and system mode).
 std::vector<RecordData> records_of(const ub_result& result, RrType type) {
     std::vector<RecordData> records;
     if (!result.data || !result.len)
         return records;
+    std::unordered_set<std::string_view> seen;
     for (std::size_t i = 0; result.data[i] != nullptr; ++i) {
         if (result.len[i] < 0)
             continue;
-        const std::span bytes(reinterpret_cast<const std::uint8_t*>(result.data[i]),
-                              static_cast<std::size_t>(result.len[i]));
+        const auto length = static_cast<std::size_t>(result.len[i]);
+        if (!seen.insert(std::string_view(result.data[i], length)).second)
+            continue;
+        const std::span bytes(reinterpret_cast<const std::uint8_t*>(result.data[i]), length);
         if (auto record = parse_rdata(type, bytes))
             records.push_back(std::move(*record));
     }

@@ -14,6 +14,9 @@
 #                                   sealing keys; the chain verified by dkimpy
 #   e2e.py ops        --enma PATH   the operator's view: -V/-h, spf.explog, SIGHUP and
 #                                   SIGUSR1, the exit status of a detaching start
+#   e2e.py envelope   --enma PATH   MAIL FROM values that are no mailbox (trailing dot, domain
+#                                   literal, no local-part, space, empty labels) through Postfix,
+#                                   sidfquery and enma-check: the same RFC 7208 4.3 SPF result
 #   e2e.py report     --enma PATH   DMARC records in the SQLite report store, and a store
 #                                   that cannot be written (mail flows, drops counted)
 #
@@ -36,6 +39,7 @@ from harness import Failures, HarnessError  # noqa: E402
 def run_suite(name, enma_binary):
     import suite_arc
     import suite_dmarc
+    import suite_envelope
     import suite_harden
     import suite_miltertest
     import suite_ops
@@ -44,7 +48,8 @@ def run_suite(name, enma_binary):
     import suite_wire
     suites = {"postfix": suite_postfix.run, "wire": suite_wire.run, "dmarc": suite_dmarc.run,
               "miltertest": suite_miltertest.run, "harden": suite_harden.run, "ops": suite_ops.run,
-              "report": suite_report.run, "arc": suite_arc.run}
+              "report": suite_report.run, "arc": suite_arc.run,
+              "envelope": suite_envelope.run}
     failures = Failures()
     directory = harness.workspace(f"enma-e2e-{name}-")
     dns = enma = None
@@ -83,7 +88,7 @@ def final_stop(failures, enma):
 def main():
     parser = argparse.ArgumentParser(description="enma end-to-end tests")
     parser.add_argument("suite", choices=["postfix", "wire", "miltertest", "dmarc", "harden", "ops",
-                                           "report", "arc"])
+                                           "report", "arc", "envelope"])
     parser.add_argument("--enma", required=True, help="path of the enma binary")
     args = parser.parse_args()
     if not os.access(args.enma, os.X_OK):

@@ -12,6 +12,8 @@
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
 #     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
 #     sel._domainkey.dmarc  the same DKIM key (suite_arc.py signs as dmarc.e2e.example)
+#     pm                TXT "v=spf1 exists:%{l}.ok.%{d} -all" only postmaster@pm passes
+#                                                            (suite_envelope.py)
 #   blackhole.example.  a stub zone pointing at the black-hole server: every lookup times out
 # Client addresses: 127.0.0.2 (authorized), 127.0.0.3 (not), 127.0.0.9 (excluded).
 import base64
@@ -119,7 +121,10 @@ def e2e_zone(public_key):
             # suite_report.py: failure reports (fo=1) to an internal and an external ruf=.
             f'ruf TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.ruf TXT "v=DMARC1; p=none; fo=1; ruf=mailto:failures@ruf.e2e.example,'
-            'mailto:ruf@elsewhere.e2e.example"\n')
+            'mailto:ruf@elsewhere.e2e.example"\n'
+            # suite_envelope.py: an empty local-part is checked as postmaster (RFC 7208 4.3).
+            'pm TXT "v=spf1 exists:%{l}.ok.%{d} -all"\n'
+            "postmaster.ok.pm A 127.0.0.1\n")
 
 
 class Dns:

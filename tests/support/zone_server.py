@@ -10,6 +10,7 @@ Semantics, as a recursive server seen from a forwarding libunbound:
   - a name with no records but with descendants is NODATA (RFC 8020), otherwise NXDOMAIN;
   - negative answers carry a SOA of the enclosing test zone (TTL 0), so they are not cached;
   - `silent` (name, type) pairs and `silent_names` get no answer at all;
+  - `servfail` names get SERVFAIL (an upstream that cannot answer);
   - answers larger than the client's EDNS size (512 without EDNS) are truncated over UDP.
 Records are (name, type, rdata) with dnslib rdata objects; TTL is 0 so no cache survives a reload.
 """
@@ -35,6 +36,7 @@ class Zone:
         self.records = {}
         self.silent = set()
         self.silent_names = set()
+        self.servfail = set()
         self.ancestors = set()
 
     def add(self, name, rtype, rdata):
@@ -52,9 +54,37 @@ class Zone:
         else:
             self.silent.add((key_of(name), rtype))
 
+    def add_servfail(self, name):
+        self.servfail.add(key_of(name))
+
+
+    def for_key(self, key):  # a ZoneSet picks the zone of a name; a Zone is its own
+        return self
+
+
+class ZoneSet:
+    """Zones by suffix, each replaceable on its own while the others are being queried (the
+    differential test minimises scenarios in parallel, each under its own dN.example). A name
+    goes to the zone of its longest listed suffix; other names are NXDOMAIN."""
+
+    def __init__(self):
+        self.zones = {}
+        self.empty = Zone()
+
+    def put(self, suffix, zone):
+        self.zones[key_of(suffix)] = zone
+
+    def for_key(self, key):
+        for i in range(len(key)):
+            zone = self.zones.get(key[i:])
+            if zone is not None:
+                return zone
+        return self.empty
+
 
 class ZoneServer:
-    """UDP and TCP on host:port (port 0: a free one); `zone` may be replaced at any time."""
+    """UDP and TCP on host:port (port 0: a free one); `zone` (a Zone or a ZoneSet) may be
+    replaced at any time."""
 
     def __init__(self, host="127.0.0.1", port=0):
         self.zone = Zone()
@@ -130,11 +160,15 @@ class ZoneServer:
 
     def fill(self, zone, qname, qtype, reply):
         """Answer records into reply; False when the server must stay silent."""
-        name = qname
+        name, zones = qname, zone
         for _ in range(MAX_CNAMES + 1):
             key = key_of(name)
+            zone = zones.for_key(key)
             if key in zone.silent_names or (key, qtype) in zone.silent:
                 return False
+            if key in zone.servfail:
+                reply.header.rcode = RCODE.SERVFAIL
+                return True
             records = zone.records.get(key, [])
             cname = [r for t, r in records if t == QTYPE.CNAME]
             if cname and qtype != QTYPE.CNAME:

@@ -68,6 +68,34 @@ TEST_CASE("data: records, TTL, canonical name without the dot, security from the
     CHECK(map_ub_result(result, RrType::a, true).m_canonical_name == "www.example");
 }
 
+// Found by the SPF differential test (tests/conformance/spf_adjudication.yml, scenario
+// d113 of seed 7): a server repeating MX records, 11 in all but 6 distinct, pushed enma's mx
+// term over its 10-name limit (permerror) where pyspf and Mail::SPF matched. RFC 2181
+// section 5: an RRset is a set, repeats are one record.
+TEST_CASE("a repeated RDATA is one record (RFC 2181 section 5), order kept") {
+    FakeResult fake;
+    const std::string mx1(
+        "\x00\x01\x03mx1\x07"
+        "example\x00",
+        15);
+    const std::string mx2(
+        "\x00\x02\x03mx2\x07"
+        "example\x00",
+        15);
+    fake.m_rdata = {mx1, mx2, mx1, mx1, mx2};
+    auto answer = map_ub_result(fake.get(), RrType::mx, false);
+    CHECK(answer.m_status == DnsStatus::noerror);
+    REQUIRE(answer.mx().size() == 2);
+    CHECK(answer.mx()[0].m_exchange == "mx1.example");
+    CHECK(answer.mx()[1].m_exchange == "mx2.example");
+    // Same exchange, another preference: two records.
+    fake.m_rdata = {mx1, std::string("\x00\x05", 2) + mx1.substr(2)};
+    CHECK(map_ub_result(fake.get(), RrType::mx, false).mx().size() == 2);
+    fake.m_rdata = {std::string("\xc6\x12\x00\x0a", 4), std::string("\xc6\x12\x00\x0a", 4)};
+    CHECK(map_ub_result(fake.get(), RrType::a, false).addresses() ==
+          std::vector{*IpAddress::parse("198.18.0.10")});
+}
+
 TEST_CASE("malformed records are skipped; all malformed is an error, not data") {
     FakeResult fake;
     fake.m_rdata = {std::string("\x01\x02\x03", 3), std::string("\xc6\x12\x00\x0a", 4)};
@@ -147,6 +175,18 @@ TEST_CASE("null-text: a TXT record without strings is ignored, not a SERVFAIL") 
     CHECK(map_ub_result(result, RrType::a, false).m_status == DnsStatus::servfail);
     message[3] = '\x82';
     CHECK(map_ub_result(result, RrType::txt, false).m_status == DnsStatus::servfail);
+    // A repeated record counts once here too.
+    std::string repeated = message;
+    repeated[3] = '\x80';
+    repeated[7] = '\x03';
+    repeated += std::string("\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x0d", 12);
+    repeated += std::string("\x07v=spf1 \x04-all", 13);
+    result.answer_packet = repeated.data();
+    result.answer_len = static_cast<int>(repeated.size());
+    CHECK(map_ub_result(result, RrType::txt, false).texts() ==
+          std::vector<std::string>{"v=spf1 -all"});
+    result.answer_packet = message.data();
+    result.answer_len = static_cast<int>(message.size());
     // Only the empty record: the name has no TXT data at all.
     message[3] = '\x80';
     message[7] = '\x01';
