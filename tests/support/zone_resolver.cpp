@@ -50,8 +50,12 @@ RecordData normalized(RrType type, RecordData data) {
 ZoneResolver::ZoneResolver(coro::Scheduler& scheduler) : m_scheduler(scheduler) {}
 
 void ZoneResolver::load(std::string_view zone_text, std::string_view origin) {
-    for (auto& record : parse_zone(zone_text, origin))
-        add_record(record.m_owner, record.m_type, std::move(record.m_data), record.m_ttl);
+    for (auto& record : parse_zone(zone_text, origin)) {
+        if (record.m_data)
+            add_record(record.m_owner, record.m_type, std::move(*record.m_data), record.m_ttl);
+        else
+            node(record.m_owner);  // a type never served, or a TXT without strings: the name exists
+    }
 }
 
 void ZoneResolver::add(std::string_view name, RrType type, RecordData data, std::uint32_t ttl) {
@@ -62,10 +66,15 @@ void ZoneResolver::add(std::string_view name, RrType type, RecordData data, std:
 
 void ZoneResolver::add_record(std::string_view name, RrType type, RecordData data,
                               std::uint32_t ttl) {
+    node(name).m_records.push_back(Record{type, std::move(data), ttl});
+}
+
+// node - the node of `name`, created (with its ancestors) if new.
+ZoneResolver::Node& ZoneResolver::node(std::string_view name) {
     const std::string key = key_of(name);
-    m_nodes[key].m_records.push_back(Record{type, std::move(data), ttl});
     for (auto parent = parent_of(key); !parent.empty(); parent = parent_of(parent))
         m_ancestors.emplace(parent);
+    return m_nodes[key];
 }
 
 void ZoneResolver::set_delay(std::string_view name, Duration delay) {

@@ -1,7 +1,8 @@
 // zone_resolver.hpp - an in-memory Resolver for fast, deterministic tests and test suites.
 //
-// Records come from master-file text (RFC 1035 section 5: $ORIGIN, $TTL, parentheses,
-// quoted character-strings with \DDD escapes, @, relative names) or are added one by one.
+// Records come from master-file text or are added one by one. Text is parsed by ldns and each
+// RDATA decoded from wire format by the product's decoder (see zone_parser.hpp), so loaded
+// records are exactly what UnboundResolver would hand a verifier for the same zone.
 // Faults are injected per name: a delay before answering (virtual or real time, whichever the
 // scheduler runs on), SERVFAIL, or no answer at all (the lookup then ends with
 // DnsStatus::timeout after the query timeout, as UnboundResolver would).
@@ -80,6 +81,7 @@ private:
     };
 
     void add_record(std::string_view name, RrType type, RecordData data, std::uint32_t ttl);
+    Node& node(std::string_view name);
     Lookup find(const std::string& key) const;
     const Node* find_wildcard(const std::string& key) const;
     bool exists(const std::string& key) const;

@@ -264,8 +264,26 @@ TEST_CASE("load() reports the line of a syntax error") {
     Scheduler scheduler(Scheduler::Options{true});
     ZoneResolver zone(scheduler);
     CHECK_THROWS_WITH_AS(zone.load("a.test. A 192.0.2.1\n\nb.test. A nonsense\n"),
-                         "line 3: bad IPv4 address 'nonsense'", std::invalid_argument);
+                         "line 3: Syntax error, could not parse the RR's rdata",
+                         std::invalid_argument);
     CHECK_NOTHROW(zone.load("www IN A 192.0.2.7", "Example.NET."));
+}
+
+TEST_CASE("load(): a TXT without strings is ignored, as by production; other types make names") {
+    Fixture f;
+    f.m_zone.load(R"(
+null  TXT \# 0
+null  TXT "v=spf1 -all"
+empty TXT \# 0
+zone  SOA ns hostmaster 1 3600 900 604800 300
+)",
+                  "t.example.com");
+    const Answer null = f.ask("null.t.example.com", RrType::txt);
+    CHECK(null.m_status == DnsStatus::noerror);
+    CHECK(null.texts() == std::vector<std::string>{"v=spf1 -all"});
+    CHECK(f.ask("empty.t.example.com", RrType::txt).m_status == DnsStatus::nodata);
+    CHECK(f.ask("zone.t.example.com", RrType::a).m_status == DnsStatus::nodata);
+    CHECK(f.ask("other.t.example.com", RrType::a).m_status == DnsStatus::nxdomain);
 }
 
 TEST_CASE("delays run in virtual time: parallel lookups overlap, sequential ones add up") {
