@@ -19,7 +19,8 @@
 // polls and two reads per packet become one read per burst of packets, and the end-of-message
 // writes one segment.
 // 3. Fewer thread switches: the worker pool's readiness check waits a little longer
-// (kLingerMs below) before handing an idle session back to the pool's controller thread.
+// (LingerGate::kLingerMs) before handing an idle session back to the pool's controller
+// thread, while few sessions are open (milter_linger.hpp: not with thousands of slow ones).
 // 4. A prompt stop: the accept loop's poll is shortened (kListenerPollShortMs).
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
@@ -39,6 +40,7 @@
 #include <atomic>
 #include <cerrno>
 
+#include "app/enma/milter_linger.hpp"
 #include "app/enma/milter_read_ahead.hpp"
 #include "app/enma/milter_write_batch.hpp"
 
@@ -50,6 +52,7 @@ extern "C" ssize_t __real_writev(int fd, const iovec* vector, int count);
 
 namespace {
 
+using enma::app::LingerGate;
 using enma::app::MilterReadAhead;
 
 // read_ahead - the one table of adopted connections. libmilter's C calls carry no context,
@@ -75,12 +78,29 @@ MilterReadAhead& read_ahead() {
 // the controller rebuilds its poll set of every idle connection, and when the MTA's next
 // command arrives it wakes a worker again - three thread switches where one would do. An
 // MTA's next command often takes more than 1 ms: behind Postfix, every SMTP command of the
-// client is one. kLingerMs keeps the session on its worker that much longer; behind a real
-// Postfix that cut enma's CPU per message by about a third (docs/benchmarks.md). Sessions
-// idle for longer (a slow client on the Internet) still go back to the pool, so the number
-// of threads stays bounded by the connections active in the last kLingerMs.
+// client is one. LingerGate::kLingerMs keeps the session on its worker that much longer;
+// behind a real Postfix that cut enma's CPU per message by about a third
+// (docs/benchmarks.md). The gate grants it only while few sessions are open and few workers
+// linger, so thousands of slow sessions do not each hold a thread (milter_linger.hpp).
 constexpr int kPoolReadyCheckMs = 1;
-constexpr int kLingerMs = 10;
+
+// linger_gate - like read_ahead(), reachable only statically; never destroyed.
+LingerGate& linger_gate() {
+    static LingerGate* const gate = new LingerGate();
+    return *gate;
+}
+
+// linger_poll - the pool's readiness check, 10 ms when the gate allows it.
+int linger_poll(pollfd* fds, nfds_t count, int timeout) {
+    LingerGate& gate = linger_gate();
+    if (!gate.try_enter())
+        return __real_poll(fds, count, timeout);
+    const int ready = __real_poll(fds, count, LingerGate::kLingerMs);
+    const int saved_errno = errno;
+    gate.leave();
+    errno = saved_errno;
+    return ready;
+}
 
 // What the wraps saw, for the start-time check in milter_bridge.cpp (enma_wrap_traffic):
 // if libmilter stopped calling these by name, or changed its timings, they stay at zero.
@@ -128,6 +148,7 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
         if (tcp)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
+        linger_gate().opened();
         g_adopted.fetch_add(1, std::memory_order_relaxed);
     }
     return fd;
@@ -162,7 +183,7 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
     if (pool_check)
         g_pool_checks.fetch_add(1, std::memory_order_relaxed);
     if (pool_check && !table.has_buffered(fds[0].fd))
-        return __real_poll(fds, count, kLingerMs);
+        return linger_poll(fds, count, timeout);
     if (count == 1 && timeout == kListenerPollMs && !table.adopted(fds[0].fd))
         return __real_poll(fds, count, kListenerPollShortMs);
     int ready = 0;
@@ -179,7 +200,10 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    read_ahead().forget(fd);
+    MilterReadAhead& table = read_ahead();
+    if (table.adopted(fd))
+        linger_gate().closed();
+    table.forget(fd);
     return __real_close(fd);
 }
 
