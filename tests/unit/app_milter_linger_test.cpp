@@ -1,5 +1,6 @@
 // app_milter_linger_test.cpp - LingerGate: the worker pool's 10 ms readiness wait is granted
-// while few sessions are open and few workers linger, and refused beyond either limit, so
+// to sessions whose MTA speaks quickly and to a bounded number of workers at once; a session
+// whose wait ran out is slow until it speaks within the linger window of its hand-back, so
 // thousands of slow sessions cannot each hold a worker thread (issue 13).
 #include <doctest/doctest.h>
 
@@ -7,45 +8,45 @@
 
 using enma::app::LingerGate;
 
-TEST_CASE("a few open sessions may linger, up to the lingering limit") {
-    LingerGate gate(4, 2);
-    gate.opened();
-    gate.opened();
-    CHECK(gate.try_enter());
-    CHECK(gate.try_enter());
+TEST_CASE("quick sessions linger, up to the lingering limit") {
+    LingerGate gate(2);
+    const LingerGate::Session quick;
+    CHECK(gate.try_enter(quick));
+    CHECK(gate.try_enter(quick));
     CHECK(gate.lingering() == 2);
-    CHECK_FALSE(gate.try_enter());  // a third worker checks as libmilter asked
-    CHECK(gate.lingering() == 2);   // the refused one left no trace
+    CHECK_FALSE(gate.try_enter(quick));  // a third worker checks as libmilter asked
+    CHECK(gate.lingering() == 2);        // the refused one left no trace
     gate.leave();
     CHECK(gate.lingering() == 1);
-    CHECK(gate.try_enter());
+    CHECK(gate.try_enter(quick));
     CHECK(gate.lingering() == 2);
 }
 
-TEST_CASE("with more sessions open than the limit, nobody lingers") {
-    LingerGate gate(3, 16);
-    for (int i = 0; i < 4; ++i)
-        gate.opened();
-    CHECK(gate.open() == 4);
-    CHECK_FALSE(gate.try_enter());
+TEST_CASE("a session whose wait ran out does not linger until it speaks quickly again") {
+    LingerGate gate;
+    LingerGate::Session session;
+    LingerGate::handed_back(session, 1000);
+    CHECK(session.m_slow);
+    CHECK_FALSE(gate.try_enter(session));
     CHECK(gate.lingering() == 0);
-    gate.closed();  // back at the limit: lingering allowed again
-    CHECK(gate.open() == 3);
-    CHECK(gate.try_enter());
+    LingerGate::spoke(session, 3000);  // two seconds later: a slow client
+    CHECK(session.m_slow);
+    CHECK_FALSE(gate.try_enter(session));
+    LingerGate::handed_back(session, 3001);
+    LingerGate::spoke(session, 3001 + LingerGate::kLingerMs);  // within the window: quick
+    CHECK_FALSE(session.m_slow);
+    CHECK(gate.try_enter(session));
     CHECK(gate.lingering() == 1);
 }
 
-TEST_CASE("the defaults keep Postfix-sized loads lingering and floods not") {
-    LingerGate gate;
-    for (unsigned i = 0; i < 100; ++i)
-        gate.opened();
-    for (unsigned i = 0; i < LingerGate::kMaxLingering; ++i)
-        CHECK(gate.try_enter());
-    CHECK_FALSE(gate.try_enter());
-    for (unsigned i = 0; i < LingerGate::kMaxLingering; ++i)
-        gate.leave();
-    for (unsigned i = 100; i < 20000; ++i)
-        gate.opened();
-    CHECK_FALSE(gate.try_enter());
-    CHECK(gate.lingering() == 0);
+TEST_CASE("a slow session's window is measured from its latest hand-back") {
+    LingerGate::Session session;
+    LingerGate::handed_back(session, 0);
+    LingerGate::spoke(session, LingerGate::kLingerMs + 1);
+    CHECK(session.m_slow);
+    LingerGate::handed_back(session, 500);
+    LingerGate::spoke(session, 505);
+    CHECK_FALSE(session.m_slow);
+    LingerGate::spoke(session, 10000);  // a quick session stays quick until a wait runs out
+    CHECK_FALSE(session.m_slow);
 }
