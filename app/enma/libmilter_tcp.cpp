@@ -125,7 +125,7 @@ int readiness_check(pollfd* fds, nfds_t count, int timeout) {
 // libmilter's pool controller polls every idle session for POLL_TIMEOUT = 10 s at a time; one
 // poll hands it at most kMostReadyPerPoll ready sessions (milter_ready_limit.hpp).
 constexpr int kControllerPollMs = 10000;
-constexpr int kMostReadyPerPoll = 16;
+constexpr int kMostReadyPerPoll = 32;
 
 // controller_poll - the controller's poll, its ready sessions limited, the window rotating.
 int controller_poll(pollfd* fds, nfds_t count, int timeout) {
@@ -183,7 +183,13 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
         const bool tcp = is_tcp(fd, address);
         if (tcp)
             set_tcp_option(fd, TCP_NODELAY);
-        read_ahead().adopt(fd, tcp);
+        MilterReadAhead& table = read_ahead();
+        table.adopt(fd, tcp);
+        const LingerGate::Session pace = linger_gate().opened();
+        if (LingerGate::Session* session = table.session(fd); session != nullptr)
+            *session = pace;
+        else
+            linger_gate().closed();  // above the table: not counted, never waits
         g_adopted.fetch_add(1, std::memory_order_relaxed);
     }
     return fd;
@@ -241,7 +247,10 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    read_ahead().forget(fd);
+    MilterReadAhead& table = read_ahead();
+    if (table.adopted(fd))
+        linger_gate().closed();
+    table.forget(fd);
     return __real_close(fd);
 }
 
