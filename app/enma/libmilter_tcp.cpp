@@ -183,13 +183,7 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
         const bool tcp = is_tcp(fd, address);
         if (tcp)
             set_tcp_option(fd, TCP_NODELAY);
-        MilterReadAhead& table = read_ahead();
-        table.adopt(fd, tcp);
-        const LingerGate::Session pace = linger_gate().opened();
-        if (LingerGate::Session* session = table.session(fd); session != nullptr)
-            *session = pace;
-        else
-            linger_gate().closed();  // above the table: not counted, never waits
+        read_ahead().adopt(fd, tcp);
         g_adopted.fetch_add(1, std::memory_order_relaxed);
     }
     return fd;
@@ -247,10 +241,7 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    MilterReadAhead& table = read_ahead();
-    if (table.adopted(fd))
-        linger_gate().closed();
-    table.forget(fd);
+    read_ahead().forget(fd);
     return __real_close(fd);
 }
 

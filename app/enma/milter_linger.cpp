@@ -1,18 +1,7 @@
 // milter_linger.cpp - the linger grant of the worker pool's readiness check.
 #include "app/enma/milter_linger.hpp"
 
-#include <limits>
-
 namespace enma::app {
-
-LingerGate::Session LingerGate::opened() noexcept {
-    Session session;
-    if (m_open.fetch_add(1, std::memory_order_relaxed) >= m_quick_start_most) {
-        session.m_slow = true;  // and never handed back: its first bytes do not make it quick
-        session.m_handed_back = std::numeric_limits<std::int64_t>::min() / 2;
-    }
-    return session;
-}
 
 bool LingerGate::try_enter(const Session& session) noexcept {
     if (session.m_slow)

@@ -10,14 +10,11 @@
 //   - only to a session whose MTA spoke within kLingerMs of its last hand-back (Session): a
 //     session that let a wait run out is slow until it proves quick again, and
 //   - to at most kMaxLingering workers at once;
-//   - to a new session only while at most kQuickStartMost sessions are open: in a flood of
-//     new connections each would otherwise hold a new thread for its first wait;
 // every other check is libmilter's own 1 ms. A quick session keeps its worker (and stays out
 // of the controller's poll over every idle connection) however many slow ones are open.
 //
-// Invariant: lingering() counts the grants not yet left, open() the sessions opened and not
-// yet closed (atomics: workers, the listener and the controller call in parallel). A Session
-// belongs to one connection, which one libmilter thread serves at a time.
+// Invariant: lingering() counts the grants not yet left (an atomic: workers call in
+// parallel). A Session belongs to one connection, which one libmilter thread serves at a time.
 #pragma once
 
 #include <atomic>
@@ -29,8 +26,6 @@ class LingerGate {
 public:
     static constexpr int kLingerMs = 10;
     static constexpr unsigned kMaxLingering = 16;
-    // Behind Postfix a milter sees at most one session per smtpd process (100 by default).
-    static constexpr unsigned kQuickStartMost = 256;
 
     // Session - one connection's pace; times in ms of any monotonic clock.
     struct Session {
@@ -38,15 +33,7 @@ public:
         std::int64_t m_handed_back = 0;  // when its last wait ran out
     };
 
-    explicit LingerGate(unsigned max_lingering = kMaxLingering,
-                        unsigned quick_start_most = kQuickStartMost)
-        : m_max_lingering(max_lingering), m_quick_start_most(quick_start_most) {}
-
-    // opened - a new session: quick, or slow (until it speaks within kLingerMs of a hand-back)
-    // when more than quick_start_most sessions are open.
-    Session opened() noexcept;
-    void closed() noexcept { m_open.fetch_sub(1, std::memory_order_relaxed); }
-    unsigned open() const noexcept { return m_open.load(std::memory_order_relaxed); }
+    explicit LingerGate(unsigned max_lingering = kMaxLingering) : m_max_lingering(max_lingering) {}
 
     // try_enter - true: the caller may wait kLingerMs for `session` and must call leave()
     // afterwards; false: it waits no longer than libmilter asked.
@@ -63,9 +50,7 @@ public:
 
 private:
     const unsigned m_max_lingering;
-    const unsigned m_quick_start_most;
     std::atomic<unsigned> m_lingering{0};
-    std::atomic<unsigned> m_open{0};
 };
 
 }  // namespace enma::app

@@ -50,24 +50,3 @@ TEST_CASE("a slow session's window is measured from its latest hand-back") {
     LingerGate::spoke(session, 10000);  // a quick session stays quick until a wait runs out
     CHECK_FALSE(session.m_slow);
 }
-
-TEST_CASE("new sessions start quick while few are open, slow in a flood") {
-    LingerGate gate(16, 2);
-    const LingerGate::Session first = gate.opened();
-    const LingerGate::Session second = gate.opened();
-    CHECK_FALSE(first.m_slow);
-    CHECK_FALSE(second.m_slow);
-    LingerGate::Session third = gate.opened();
-    CHECK(gate.open() == 3);
-    CHECK(third.m_slow);
-    CHECK_FALSE(gate.try_enter(third));
-    LingerGate::spoke(third, 5);  // its first command makes it no quicker
-    CHECK(third.m_slow);
-    LingerGate::handed_back(third, 1000);  // but answering within the window after a hand-back
-    LingerGate::spoke(third, 1004);
-    CHECK_FALSE(third.m_slow);
-    gate.closed();
-    gate.closed();
-    CHECK(gate.open() == 1);
-    CHECK_FALSE(gate.opened().m_slow);
-}
