@@ -22,6 +22,8 @@
 // (LingerGate::kLingerMs) before handing an idle session back to the pool's controller
 // thread, for sessions whose MTA speaks quickly (milter_linger.hpp: not for slow clients).
 // 4. A prompt stop: the accept loop's poll is shortened (kListenerPollShortMs).
+// 5. Bounded threads in a flood of new connections: the listener pauses after each accept
+// while more than kFloodOpen are open (pause_listener).
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
 // (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
@@ -138,6 +140,22 @@ int controller_poll(pollfd* fds, nfds_t count, int timeout) {
                                   [&](int fd) { return table.adopted(fd); });
 }
 
+// libmilter starts a session's first worker as soon as accept() returns, a new thread unless
+// one is idle. In a flood of new connections (more than kFloodOpen open) the listener pauses
+// kFloodPauseUs after each accept, so the worker started for the previous connection can
+// finish its first check and be idle for the next one instead of a new thread each (issue 13:
+// over 100 threads while 19,900 connections opened). Behind Postfix no pause is ever made.
+constexpr unsigned long kFloodOpen = 256;
+constexpr long kFloodPauseUs = 1000;
+std::atomic<unsigned long> g_open{0};  // adopted connections not yet closed
+
+void pause_listener() {
+    const int saved_errno = errno;
+    timespec pause{0, kFloodPauseUs * 1000};
+    nanosleep(&pause, nullptr);
+    errno = saved_errno;
+}
+
 // What the wraps saw, for the start-time check in milter_bridge.cpp (enma_wrap_traffic):
 // if libmilter stopped calling these by name, or changed its timings, they stay at zero.
 std::atomic<unsigned long> g_adopted{0};      // connections accept() returned
@@ -185,6 +203,8 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
         g_adopted.fetch_add(1, std::memory_order_relaxed);
+        if (g_open.fetch_add(1, std::memory_order_relaxed) >= kFloodOpen)
+            pause_listener();
     }
     return fd;
 }
@@ -241,7 +261,10 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    read_ahead().forget(fd);
+    MilterReadAhead& table = read_ahead();
+    if (table.adopted(fd))
+        g_open.fetch_sub(1, std::memory_order_relaxed);
+    table.forget(fd);
     return __real_close(fd);
 }
 
