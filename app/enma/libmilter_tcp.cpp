@@ -19,8 +19,11 @@
 // polls and two reads per packet become one read per burst of packets, and the end-of-message
 // writes one segment.
 // 3. Fewer thread switches: the worker pool's readiness check waits a little longer
-// (kLingerMs below) before handing an idle session back to the pool's controller thread.
+// (LingerGate::kLingerMs) before handing an idle session back to the pool's controller
+// thread, for sessions whose MTA speaks quickly (milter_linger.hpp: not for slow clients).
 // 4. A prompt stop: the accept loop's poll is shortened (kListenerPollShortMs).
+// 5. Bounded threads in a flood of new connections: the listener pauses after each accept
+// while more than kFloodOpen are open (pause_listener).
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
 // (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
@@ -38,8 +41,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <ctime>
 
+#include "app/enma/milter_linger.hpp"
 #include "app/enma/milter_read_ahead.hpp"
+#include "app/enma/milter_ready_limit.hpp"
 #include "app/enma/milter_write_batch.hpp"
 
 extern "C" int __real_accept(int listener, sockaddr* address, socklen_t* length);
@@ -50,6 +57,7 @@ extern "C" ssize_t __real_writev(int fd, const iovec* vector, int count);
 
 namespace {
 
+using enma::app::LingerGate;
 using enma::app::MilterReadAhead;
 
 // read_ahead - the one table of adopted connections. libmilter's C calls carry no context,
@@ -75,12 +83,78 @@ MilterReadAhead& read_ahead() {
 // the controller rebuilds its poll set of every idle connection, and when the MTA's next
 // command arrives it wakes a worker again - three thread switches where one would do. An
 // MTA's next command often takes more than 1 ms: behind Postfix, every SMTP command of the
-// client is one. kLingerMs keeps the session on its worker that much longer; behind a real
-// Postfix that cut enma's CPU per message by about a third (docs/benchmarks.md). Sessions
-// idle for longer (a slow client on the Internet) still go back to the pool, so the number
-// of threads stays bounded by the connections active in the last kLingerMs.
+// client is one. LingerGate::kLingerMs keeps the session on its worker that much longer;
+// behind a real Postfix that cut enma's CPU per message by about a third
+// (docs/benchmarks.md). The gate grants it only to sessions that speak quickly, to a few
+// workers at a time, so thousands of slow sessions do not each hold a thread
+// (milter_linger.hpp).
 constexpr int kPoolReadyCheckMs = 1;
-constexpr int kLingerMs = 10;
+
+// linger_gate - like read_ahead(), reachable only statically; never destroyed.
+LingerGate& linger_gate() {
+    static LingerGate* const gate = new LingerGate();
+    return *gate;
+}
+
+// now_ms - the monotonic clock, for the sessions' pace.
+std::int64_t now_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+// readiness_check - the pool's readiness check: 10 ms when the gate grants it; a check that finds
+// nothing marks the session slow (milter_linger.hpp).
+int readiness_check(pollfd* fds, nfds_t count, int timeout) {
+    LingerGate::Session* session = read_ahead().session(fds[0].fd);
+    if (session == nullptr)
+        return __real_poll(fds, count, timeout);
+    LingerGate& gate = linger_gate();
+    const bool linger = gate.try_enter(*session);
+    // A slow session's next command is seconds away: no wait at all (libmilter's 1 ms
+    // would hold a thread per command).
+    const int wait = linger ? LingerGate::kLingerMs : session->m_slow ? 0 : timeout;
+    const int ready = __real_poll(fds, count, wait);
+    const int saved_errno = errno;
+    if (linger)
+        gate.leave();
+    if (ready == 0)
+        LingerGate::handed_back(*session, now_ms());
+    errno = saved_errno;
+    return ready;
+}
+
+// libmilter's pool controller polls every idle session for POLL_TIMEOUT = 10 s at a time; one
+// poll hands it at most kMostReadyPerPoll ready sessions (milter_ready_limit.hpp).
+constexpr int kControllerPollMs = 10000;
+constexpr int kMostReadyPerPoll = 32;
+
+// controller_poll - the controller's poll, its ready sessions limited, the window rotating.
+int controller_poll(pollfd* fds, nfds_t count, int timeout) {
+    static std::size_t cursor = 0;  // only the controller thread polls this way
+    const int ready = __real_poll(fds, count, timeout);
+    if (ready <= kMostReadyPerPoll)
+        return ready;
+    const MilterReadAhead& table = read_ahead();
+    return enma::app::limit_ready(fds, count, kMostReadyPerPoll, cursor,
+                                  [&](int fd) { return table.adopted(fd); });
+}
+
+// libmilter starts a session's first worker as soon as accept() returns, a new thread unless
+// one is idle. In a flood of new connections (more than kFloodOpen open) the listener pauses
+// kFloodPauseUs after each accept, so the worker started for the previous connection can
+// finish its first check and be idle for the next one instead of a new thread each (issue 13:
+// over 100 threads while 19,900 connections opened). Behind Postfix no pause is ever made.
+constexpr unsigned long kFloodOpen = 256;
+constexpr long kFloodPauseUs = 1000;
+std::atomic<unsigned long> g_open{0};  // adopted connections not yet closed
+
+void pause_listener() {
+    const int saved_errno = errno;
+    timespec pause{0, kFloodPauseUs * 1000};
+    nanosleep(&pause, nullptr);
+    errno = saved_errno;
+}
 
 // What the wraps saw, for the start-time check in milter_bridge.cpp (enma_wrap_traffic):
 // if libmilter stopped calling these by name, or changed its timings, they stay at zero.
@@ -129,6 +203,8 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
         g_adopted.fetch_add(1, std::memory_order_relaxed);
+        if (g_open.fetch_add(1, std::memory_order_relaxed) >= kFloodOpen)
+            pause_listener();
     }
     return fd;
 }
@@ -149,8 +225,12 @@ extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
     const ssize_t result = table.read(fd, buffer, size, real);
     if (table.adopted(fd))
         g_reads.fetch_add(1, std::memory_order_relaxed);
-    if (real && result > 0 && table.tcp(fd))
+    if (!real || result <= 0)
+        return result;
+    if (table.tcp(fd))
         set_tcp_option(fd, TCP_QUICKACK);
+    if (LingerGate::Session* session = table.session(fd); session != nullptr && session->m_slow)
+        LingerGate::spoke(*session, now_ms());
     return result;
 }
 
@@ -162,13 +242,15 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
     if (pool_check)
         g_pool_checks.fetch_add(1, std::memory_order_relaxed);
     if (pool_check && !table.has_buffered(fds[0].fd))
-        return __real_poll(fds, count, kLingerMs);
+        return readiness_check(fds, count, timeout);
     if (count == 1 && timeout == kListenerPollMs && !table.adopted(fds[0].fd))
         return __real_poll(fds, count, kListenerPollShortMs);
     int ready = 0;
     for (nfds_t i = 0; i < count; ++i)
         if ((fds[i].events & POLLIN) != 0 && table.has_buffered(fds[i].fd))
             ++ready;
+    if (ready == 0 && count > 1 && timeout == kControllerPollMs)
+        return controller_poll(fds, count, timeout);
     if (ready == 0)
         return __real_poll(fds, count, timeout);
     for (nfds_t i = 0; i < count; ++i)
@@ -179,7 +261,10 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    read_ahead().forget(fd);
+    MilterReadAhead& table = read_ahead();
+    if (table.adopted(fd))
+        g_open.fetch_sub(1, std::memory_order_relaxed);
+    table.forget(fd);
     return __real_close(fd);
 }
 

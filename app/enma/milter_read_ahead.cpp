@@ -68,6 +68,11 @@ bool MilterReadAhead::has_buffered(int fd) const {
     return found != nullptr && found->m_offset < found->m_bytes.size();
 }
 
+LingerGate::Session* MilterReadAhead::session(int fd) const {
+    Slot* found = slot(fd);
+    return found != nullptr ? &found->m_pace : nullptr;
+}
+
 void MilterReadAhead::take(Slot& slot, void* buffer, size_t count) {
     std::memcpy(buffer, slot.m_bytes.data() + slot.m_offset, count);
     slot.m_offset += count;

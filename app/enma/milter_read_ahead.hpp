@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "app/enma/milter_linger.hpp"
+
 namespace enma::app {
 
 class MilterReadAhead {
@@ -47,6 +49,8 @@ public:
     bool adopted(int fd) const;
     bool tcp(int fd) const;
     bool has_buffered(int fd) const;  // a poll() for reading would return at once
+    // session - the adopted connection's pace for the worker pool's linger, or null.
+    LingerGate::Session* session(int fd) const;
 
     // read - read(2) semantics. On an adopted descriptor, buffered bytes are served first;
     // otherwise one real read fetches up to kChunk bytes and keeps what the caller did not
@@ -59,6 +63,7 @@ private:
         bool m_tcp = false;
         std::string m_bytes;  // read ahead, not yet handed out from m_offset on
         size_t m_offset = 0;
+        LingerGate::Session m_pace;
     };
 
     Slot* slot(int fd) const;

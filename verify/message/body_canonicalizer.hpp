@@ -6,7 +6,8 @@
 //    input are held back as a number (m_pending_crlf) until a later byte proves they are not
 //    trailing empty lines, a WSP run is held as one flag (relaxed) until a non-WSP byte
 //    follows on that line, and a CR at the end of a chunk waits for the next byte.
-//  - Output is gathered in one bounded buffer and handed to the sink in spans of up to
+//  - Output is gathered in one bounded buffer per thread (empty between calls, so shared by
+//    every canonicalizer of the thread) and handed to the sink in spans of up to
 //    kBufferSize bytes, at the latest when add() returns: a hash is fed in large updates,
 //    not byte by byte.
 //  - Bare LF is a line end and becomes CRLF; a CR not followed by LF is an ordinary byte.
@@ -54,6 +55,7 @@ private:
     void write(const char* bytes, std::size_t size);
     void deliver(std::string_view bytes);
     void drain();
+    static char* out_buffer();
 
     Canonicalization m_canon;
     Sink m_sink;
@@ -64,8 +66,8 @@ private:
     std::uint64_t m_pending_crlf = 0;
     std::uint64_t m_total = 0;
     std::uint64_t m_hashed = 0;
-    std::unique_ptr<char[]> m_out;  // kBufferSize bytes; the first m_used wait for the sink
-    std::size_t m_used = 0;         // drained when full and at the end of every add()
+    std::size_t m_used = 0;  // bytes of out_buffer() waiting for the sink; drained when full and at
+                             // the end of every add() and finish()
 };
 
 }  // namespace enma::message
