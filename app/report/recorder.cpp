@@ -68,7 +68,7 @@ Recorder::Counts Recorder::counts() const {
 
 void Recorder::run() {
     while (ensure_store()) {
-        auto batch = m_queue.pop_batch(m_options.m_batch_size);
+        auto batch = m_queue.pop_batch(m_options.m_batch_size, m_options.m_linger);
         if (batch.empty() || !write(batch))
             break;
     }

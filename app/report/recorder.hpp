@@ -4,7 +4,9 @@
 // store: it moves the row into a bounded RecordQueue, or drops it (queue full, or stopping),
 // counting it (enma_report_dropped_total) and logging a line at most every kDropLogEvery.
 // One writer thread owns the store: it opens it (start-up never waits on the store), takes
-// batches of up to m_batch_size rows and appends each in one transaction. A store that cannot
+// batches of up to m_batch_size rows, gathered for up to m_linger after the first row comes
+// (so a busy milter costs one wake-up and one transaction per batch, not per message), and
+// appends each in one transaction. A store that cannot
 // be opened or refuses a batch is closed and tried again after a back-off doubling from
 // m_retry_first to m_retry_max; the batch in hand is kept (but dropped after kMaxAttempts
 // refusals by a store that opens), and while the store is down the queue fills and further
@@ -37,6 +39,7 @@ struct RecorderOptions {
     std::string m_node;   // report.node (the host name when empty in the config)
     std::size_t m_queue_size = 10000;
     std::size_t m_batch_size = 500;
+    std::chrono::milliseconds m_linger{200};  // how long a batch may gather rows
     std::chrono::milliseconds m_retry_first{500};
     std::chrono::milliseconds m_retry_max{15000};
 };

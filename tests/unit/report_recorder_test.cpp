@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "app/report/recorder.hpp"
 #include "app/report/sqlite_store.hpp"
@@ -101,6 +102,29 @@ TEST_CASE("a full queue refuses and counts; rows come out in order, in batches")
     CHECK(queue.refused() == 3);
     CHECK(queue.pop_batch(2).size() == 1);
     CHECK(queue.pop_batch(2).empty());  // closed and empty: no waiting
+}
+
+TEST_CASE("a batch gathers rows for the linger, and a full batch or close() ends it early") {
+    RecordQueue queue(100);
+    CHECK(queue.push(row(0)));
+    CHECK(queue.pop_batch(10, milliseconds(1)).size() == 1);  // the linger passed: what is there
+    CHECK(queue.push(row(1)));
+    // A full batch wakes the writer long before its linger (an hour) is over.
+    std::thread filler([&] {
+        for (int i = 2; i < 4; ++i)
+            queue.push(row(i));
+    });
+    const auto full = queue.pop_batch(3, std::chrono::hours(1));
+    filler.join();
+    REQUIRE(full.size() == 3);
+    CHECK(full[0].m_received_at == 1);
+    CHECK(full[2].m_received_at == 3);
+    CHECK(queue.push(row(4)));
+    std::thread closer([&] { queue.close(); });
+    const auto last = queue.pop_batch(3, std::chrono::hours(1));
+    closer.join();
+    CHECK(last.size() == 1);
+    CHECK(queue.pop_batch(3, std::chrono::hours(1)).empty());
 }
 
 TEST_CASE("while the writer cannot reach the store, the queue fills and further rows drop") {
