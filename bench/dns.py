@@ -24,6 +24,10 @@
 # 18.198.in-addr.arpa. (iprev, RFC 8601: the client's PTR, whose name maps back to it):
 #   25.0             PTR mail.bench.example.
 #   + the PTR records of CORPUS/reverse-extra.txt (bench/corpus.py: one client per cold message)
+# example. (PARENT, empty but for the delegation): DMARC's DNS Tree Walk (enma-all) also asks
+#   _dmarc.example; without this zone NSD REFUSEs it, a temporary failure that no cache keeps,
+#   so every message paid a round trip through libunbound's thread that the real Internet
+#   (an NXDOMAIN from the TLD, cached for its SOA minimum) does not charge.
 import json
 import os
 import subprocess
@@ -35,6 +39,7 @@ import fixture  # noqa: E402
 
 ZONE = "bench.example"
 REVERSE = "18.198.in-addr.arpa"  # the clients 198.18.0.0/16 of the corpus
+PARENT = "example"  # bench.example's parent: the Tree Walk's last step gets its NXDOMAIN here
 NSD = ("127.0.0.1", 53)
 DELAYED = ("127.0.0.2", 53)
 
@@ -74,6 +79,12 @@ def reverse_text(keys_directory):
             f"25.0 PTR mail.{ZONE}.\n" + extra_text)
 
 
+def parent_text():
+    return (f"$ORIGIN {PARENT}.\n$TTL 3600\n"
+            f"@ SOA ns.{ZONE}. hostmaster.{ZONE}. 1 3600 600 86400 300\n@ NS ns.{ZONE}.\n"
+            f"bench NS ns.{ZONE}.\n")
+
+
 def start(directory, keys_directory):
     """Start NSD on 127.0.0.1:53; returns (processes, port). Raises fixture.FixtureError."""
     path = os.path.join(directory, ZONE + ".zone")
@@ -82,7 +93,11 @@ def start(directory, keys_directory):
     reverse = os.path.join(directory, REVERSE + ".zone")
     with open(reverse, "w") as f:
         f.write(reverse_text(keys_directory))
-    nsd, port = fixture.start_nsd(directory, {ZONE: path, REVERSE: reverse}, port=NSD[1],
+    parent = os.path.join(directory, PARENT + ".zone")
+    with open(parent, "w") as f:
+        f.write(parent_text())
+    nsd, port = fixture.start_nsd(directory, {ZONE: path, REVERSE: reverse, PARENT: parent},
+                                  port=NSD[1],
                                   server_lines="  rrl-ratelimit: 0\n")
     return [nsd], port
 

@@ -48,11 +48,12 @@ std::optional<PublicKey> PublicKey::load(std::string_view key_type, std::string_
     return PublicKey(key);
 }
 
-unsigned PublicKey::bits() const noexcept {
-    return static_cast<unsigned>(EVP_PKEY_get_bits(m_key.get()));
-}
+PublicKey::PublicKey(EVP_PKEY* key)
+    : m_key(key, Free{}),
+      m_bits(static_cast<unsigned>(EVP_PKEY_get_bits(key))),
+      m_rsa_problem(find_rsa_problem()) {}
 
-std::optional<std::string> PublicKey::rsa_problem() const {
+std::optional<std::string> PublicKey::find_rsa_problem() const {
     if (EVP_PKEY_get_base_id(m_key.get()) != EVP_PKEY_RSA)
         return std::nullopt;
     if (bits() > kMaxRsaBits)

@@ -352,15 +352,7 @@ void MessageSession::add_adsp_result(Verdict& verdict,
     const dmarc::Author& author = *m_state->m_author;
     verify::AuthResult result{"dkim-adsp", "permerror", "", author.m_error, {}};
     if (!author.m_domain.empty()) {
-        m_state->m_group->start(run_adsp(m_state, {author.m_domain, m_state->m_dkim_results}));
-        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        m_state->m_group->cancel_after(
-            std::max(m_settings->m_deadline - elapsed, std::chrono::milliseconds(0)));
-        m_state->m_group->wait();
-        verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
-        const auto output = m_state->m_adsp.value_or(
-            adsp::AdspOutput{adsp::AdspResult::temperror, "ADSP lookup did not finish", {}, {}});
+        const auto output = adsp_output(verdict, author.m_domain, started);
         result.m_result = std::string(to_string(output.m_result));
         result.m_reason = output.m_reason;
         result.m_comment = dnssec_comment(output.m_security);
@@ -368,6 +360,24 @@ void MessageSession::add_adsp_result(Verdict& verdict,
         result.m_properties.push_back({"header", "from", author.m_address});
     }
     verdict.m_results.push_back(std::move(result));
+}
+
+// adsp_output - check_adsp's answer. An author-domain signature that passed decides without
+// DNS (RFC 5617 3.2), so it is taken here: a round on the group would cost two hand-offs to
+// the loop thread and back per message for nothing (perf: 6% of enma-all's CPU on S1).
+adsp::AdspOutput MessageSession::adsp_output(Verdict& verdict, const std::string& domain,
+                                             std::chrono::steady_clock::time_point started) {
+    if (adsp::has_author_domain_signature(m_state->m_dkim_results, domain))
+        return adsp::AdspOutput{adsp::AdspResult::pass, "", {}, {}};
+    m_state->m_group->start(run_adsp(m_state, {domain, m_state->m_dkim_results}));
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    m_state->m_group->cancel_after(
+        std::max(m_settings->m_deadline - elapsed, std::chrono::milliseconds(0)));
+    m_state->m_group->wait();
+    verdict.m_deadline_expired = verdict.m_deadline_expired || m_state->m_group->expired();
+    return m_state->m_adsp.value_or(
+        adsp::AdspOutput{adsp::AdspResult::temperror, "ADSP lookup did not finish", {}, {}});
 }
 
 // finish_connection_iprev - the connection's lookups, waited for under this message's

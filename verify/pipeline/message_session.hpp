@@ -36,6 +36,7 @@
 #include "resolver/ip_address.hpp"
 #include "resolver/resolver.hpp"
 #include "resolver/scoped_resolver.hpp"
+#include "verify/adsp/adsp_check.hpp"
 #include "verify/authres/auth_results.hpp"
 #include "verify/pipeline/arc_step.hpp"
 #include "verify/pipeline/auth_settings.hpp"
@@ -106,6 +107,8 @@ private:
     void add_dkim_results(Verdict& verdict);
     void add_arc_result(Verdict& verdict);
     void add_adsp_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
+    adsp::AdspOutput adsp_output(Verdict& verdict, const std::string& domain,
+                                 std::chrono::steady_clock::time_point started);
     void add_dmarc_result(Verdict& verdict, std::chrono::steady_clock::time_point started);
     void mark_truncated(Verdict& verdict) const;
     DmarcContext dmarc_context() const;
