@@ -201,8 +201,12 @@ TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f and no blocked
     const auto out = box.m_dir / "mail";
     {
         std::ofstream s(script);
-        s << "#!/bin/sh\ngrep SigBlk /proc/$$/status > " << out.string() << ".sig\necho \"$@\" > "
-          << out.string() << ".args\ncat > " << out.string() << "\n";
+        // Builtins only for the mask: dash blocks every signal while it forks a child such as
+        // grep, so a child reading /proc/$$/status may catch that moment instead of the mask
+        // sendmail was started with.
+        s << "#!/bin/sh\nwhile read -r line; do case $line in SigBlk*) echo \"$line\";; esac; "
+          << "done < /proc/$$/status > " << out.string() << ".sig\necho \"$@\" > " << out.string()
+          << ".args\ncat > " << out.string() << "\n";
     }
     fs::permissions(script, fs::perms::owner_all);
     // The daemon blocks its handled signals in every thread; the sender thread inherits that.
