@@ -147,7 +147,6 @@ int controller_poll(pollfd* fds, nfds_t count, int timeout) {
 // over 100 threads while 19,900 connections opened). Behind Postfix no pause is ever made.
 constexpr unsigned long kFloodOpen = 256;
 constexpr long kFloodPauseUs = 1000;
-std::atomic<unsigned long> g_open{0};  // adopted connections not yet closed
 
 void pause_listener() {
     const int saved_errno = errno;
@@ -203,7 +202,7 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
         g_adopted.fetch_add(1, std::memory_order_relaxed);
-        if (g_open.fetch_add(1, std::memory_order_relaxed) >= kFloodOpen)
+        if (read_ahead().open() > kFloodOpen)
             pause_listener();
     }
     return fd;
@@ -261,10 +260,7 @@ extern "C" int __wrap_poll(pollfd* fds, nfds_t count, int timeout) {
 
 // __wrap_close - the slot is dropped first: once closed, the number may be accepted again.
 extern "C" int __wrap_close(int fd) {
-    MilterReadAhead& table = read_ahead();
-    if (table.adopted(fd))
-        g_open.fetch_sub(1, std::memory_order_relaxed);
-    table.forget(fd);
+    read_ahead().forget(fd);
     return __real_close(fd);
 }
 

@@ -41,7 +41,12 @@ void MilterReadAhead::replace(int fd, Slot* fresh) {
         delete fresh;
         return;
     }
-    delete m_slots[static_cast<size_t>(fd)].exchange(fresh, std::memory_order_acq_rel);
+    Slot* old = m_slots[static_cast<size_t>(fd)].exchange(fresh, std::memory_order_acq_rel);
+    if (fresh != nullptr && old == nullptr)
+        m_open.fetch_add(1, std::memory_order_relaxed);
+    else if (fresh == nullptr && old != nullptr)
+        m_open.fetch_sub(1, std::memory_order_relaxed);
+    delete old;
 }
 
 void MilterReadAhead::adopt(int fd, bool tcp) {

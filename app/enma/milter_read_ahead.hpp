@@ -49,6 +49,8 @@ public:
     bool adopted(int fd) const;
     bool tcp(int fd) const;
     bool has_buffered(int fd) const;  // a poll() for reading would return at once
+    // open - how many descriptors are adopted now (the listener's flood pause).
+    size_t open() const { return m_open.load(std::memory_order_relaxed); }
     // session - the adopted connection's pace for the worker pool's linger, or null.
     LingerGate::Session* session(int fd) const;
 
@@ -72,6 +74,7 @@ private:
     void replace(int fd, Slot* fresh);
 
     std::vector<std::atomic<Slot*>> m_slots;  // owned; nullptr: not adopted
+    std::atomic<size_t> m_open{0};            // non-null slots
     ReadFunction m_real_read;
 };
 

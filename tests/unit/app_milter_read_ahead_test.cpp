@@ -153,3 +153,18 @@ TEST_CASE("WriteBatch marks its thread only while it lives") {
     }
     CHECK_FALSE(WriteBatch::active());
 }
+
+TEST_CASE("open() counts adopted descriptors only, once each") {
+    MilterReadAhead table(64, &::read);
+    table.adopt(5, true);
+    table.adopt(6, false);
+    table.adopt(6, false);   // a number adopted again (no close seen) is still one connection
+    table.adopt(100, true);  // out of range: never adopted, never counted
+    CHECK(table.open() == 2);
+    table.forget(6);
+    table.forget(6);
+    table.forget(100);
+    CHECK(table.open() == 1);
+    table.forget(5);
+    CHECK(table.open() == 0);
+}
