@@ -278,7 +278,7 @@ def proxy_queries(path):
     if not os.path.exists(path):
         return 0
     with open(path) as f:
-        return sum(1 for line in f if line.strip() in ("udp", "tcp"))
+        return sum(1 for line in f if line.split()[:1] in (["udp"], ["tcp"]))
 
 
 OPENDMARC_WORST = 5  # messages of S4 for OpenDMARC at most

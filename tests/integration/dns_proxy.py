@@ -14,8 +14,11 @@
 #   --drop-udp-over N   UDP replies longer than N bytes are dropped (an old firewall)
 #   --strip-dnssec      RRSIG, NSEC and NSEC3 records are removed from every reply, UDP and
 #                       TCP (a forwarder without DNSSEC support); needs python3-dnslib
-# --log appends one line per forwarded message, "udp" or "tcp", so a test can prove which
-# transport was used (e.g. the TCP retry after a truncated UDP answer).
+# --log appends one line per forwarded message, "udp QUESTION" or "tcp QUESTION" (the question
+# section in hex), so a test can prove which transport was used (e.g. the TCP retry after a
+# truncated UDP answer), and a line "done udp QUESTION" when its delay and exchange are over,
+# so a resend (the same question again while the first is still held) can be told from a new
+# query for the same name.
 # Standard library only (asyncio). Stops on SIGTERM / SIGINT.
 import argparse
 import asyncio
@@ -52,16 +55,30 @@ def strip_dnssec(data):
     return record.pack()
 
 
+def question(data):
+    """The question section of a DNS message in hex (the name as sent, type and class), or
+    "-" if the message has none."""
+    end = 12
+    while end < len(data) and data[end] != 0:
+        end += 1 + data[end]
+    if len(data) < 12 or end + 5 > len(data):
+        return "-"
+    return data[12:end + 5].hex()
+
+
 class Log:
-    """Appends "udp" / "tcp" lines to a file, if one was given."""
+    """Appends "udp QUESTION" / "tcp QUESTION" lines to a file, if one was given."""
 
     def __init__(self, path):
         self.path = path
         self.in_flight = 0
         self.peak = 0
 
-    def record(self, transport):
-        self.write(transport)
+    def record(self, transport, data):
+        self.write(transport + " " + question(data))
+
+    def done(self, transport, data):
+        self.write("done " + transport + " " + question(data))
 
     def enter(self):
         """One more query held in its delay; a new peak is logged as "peak N"."""
@@ -128,7 +145,7 @@ class DelayUdp(asyncio.DatagramProtocol):
         task.add_done_callback(self.tasks.discard)
 
     async def forward(self, data, addr):
-        self.log.record("udp")
+        self.log.record("udp", data)
         self.log.enter()
         try:
             await asyncio.sleep(self.delay)
@@ -147,6 +164,7 @@ class DelayUdp(asyncio.DatagramProtocol):
             pass
         finally:
             transport.close()
+            self.log.done("udp", data)
 
 
 class BlackHoleUdp(asyncio.DatagramProtocol):
@@ -178,11 +196,12 @@ def delay_tcp_handler(upstream_port, delay, log):
         try:
             while True:
                 message = await read_message(reader)
-                log.record("tcp")
+                log.record("tcp", message)
                 await asyncio.sleep(delay)
                 reply = Faults.reply(await tcp_exchange(message, upstream_port), udp=False)
                 writer.write(len(reply).to_bytes(2, "big") + reply)
                 await writer.drain()
+                log.done("tcp", message)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError,
                 asyncio.CancelledError):
             pass

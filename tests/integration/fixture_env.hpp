@@ -25,7 +25,7 @@ struct FixtureEnv {
     std::uint16_t m_blackhole_port = 0;  // never answers
     std::string m_signed_ds;             // inline anchor for signed.example.
     std::string m_broken_key_file;       // anchor file for broken.example.
-    std::string m_proxy_log;             // one "udp" / "tcp" line per proxied message
+    std::string m_proxy_log;             // one "udp Q" / "tcp Q" line per proxied message
 
     static std::string variable(const char* name) {
         const char* value = std::getenv(name);
@@ -52,7 +52,7 @@ struct FixtureEnv {
         std::ifstream in(m_proxy_log);
         std::size_t count = 0;
         for (std::string line; std::getline(in, line);)
-            count += line == transport;
+            count += line.rfind(transport + " ", 0) == 0;
         return count;
     }
 

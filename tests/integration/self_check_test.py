@@ -10,8 +10,8 @@
 #   UDP replies over 512      "tcp" ok; exit 1
 #   via a proxy that strips   "dnssec" fails and names the cause (a server stripping DNSSEC
 #   RRSIG/NSEC/NSEC3          records); exit 1
-#   via a proxy that delays   every check ok, and the proxy relays no more queries than
-#   each query by 600 ms      through an undelayed proxy: libunbound does not resend to a
+#   via a proxy that delays   every check ok, and no question is relayed again while the
+#   each query by 450 ms      proxy still holds it: libunbound does not resend to a
 #                             forwarder that takes longer than its 376 ms first guess (enma's
 #                             infra-cache-min-rtt of 1 s towards forwarders, docs/dns.md;
 #                             issue 13's amplification)
@@ -96,16 +96,34 @@ def run(enma, directory, checks):
             fixture.stop(process)
 
 
+# Above libunbound's first resend timeout for a server it knows nothing of (376 ms), well
+# below enma's floor towards forwarders (1 s).
+RESEND_DELAY_MS = 450
+
+
 def relayed(path):
-    """The queries a dns_proxy.py --log relayed (one "udp" or "tcp" line each)."""
+    """(queries, resends) a dns_proxy.py --log relayed. Each query is a "udp Q" or "tcp Q"
+    line and its end a "done udp Q" line; a resend asks a question (transport, name, type and
+    class) that is still held. The same question asked again later (each check of `enma -t`
+    has a resolver of its own) is a new query."""
+    held = {}
+    queries = resends = 0
     with open(path) as f:
-        return sum(1 for line in f if line.strip() in ("udp", "tcp"))
+        for line in f:
+            fields = tuple(line.split())
+            if len(fields) == 2 and fields[0] in ("udp", "tcp"):
+                queries += 1
+                resends += held.get(fields, 0) > 0
+                held[fields] = held.get(fields, 0) + 1
+            elif len(fields) == 3 and fields[0] == "done":
+                held[fields[1:]] = held.get(fields[1:], 0) - 1
+    return queries, resends
 
 
 def check_no_resend(enma, directory, nsd_port, anchor, checks, processes):
-    """The same probes through an undelayed and a 600 ms proxy relay the same queries."""
+    """Through an undelayed and a 450 ms proxy: no question is asked again while it is held."""
     counts = []
-    for delay in (0, 600):
+    for delay in (0, RESEND_DELAY_MS):
         log = os.path.join(directory, f"proxy-{delay}.log")
         proxy, port = start_proxy(nsd_port, "--log", log, delay_ms=delay)
         processes.append(proxy)
@@ -113,10 +131,12 @@ def check_no_resend(enma, directory, nsd_port, anchor, checks, processes):
         checks.check(result.returncode == 0, f"forwarder {delay} ms away: exit 0",
                      result.stdout + result.stderr)
         counts.append(relayed(log))
-    # At most as many: on a loaded machine the undelayed run may itself see a resend.
-    checks.check(counts[0] > 0 and counts[1] <= counts[0],
-                 "a forwarder 600 ms away is asked no more often than an immediate one",
-                 f"queries relayed: {counts[0]} immediate, {counts[1]} at 600 ms")
+    # None expected. One is tolerated: a machine stalled for over half a second (an ASan
+    # build beside other tests) can push a reply past the 1 s floor. Without the floor each
+    # of the three checks' first queries is resent (4 resends of 13 queries, measured).
+    checks.check(counts[0][0] > 0 and counts[1][1] <= 1,
+                 f"a forwarder {RESEND_DELAY_MS} ms away is not asked again while it answers",
+                 f"(queries, resends): {counts[0]} immediate, {counts[1]} at {RESEND_DELAY_MS} ms")
 
 
 def main():
