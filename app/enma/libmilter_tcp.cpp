@@ -44,12 +44,11 @@
 #include <cstdint>
 #include <ctime>
 
+#include "app/enma/milter_controller_poll.hpp"
 #include "app/enma/milter_linger.hpp"
 #include "app/enma/milter_read_ahead.hpp"
-#include "app/enma/milter_ready_limit.hpp"
 #include "app/enma/milter_write_batch.hpp"
 
-extern "C" int __real_accept(int listener, sockaddr* address, socklen_t* length);
 extern "C" ssize_t __real_read(int fd, void* buffer, size_t size);
 extern "C" int __real_poll(pollfd* fds, nfds_t count, int timeout);
 extern "C" int __real_close(int fd);
@@ -124,20 +123,21 @@ int readiness_check(pollfd* fds, nfds_t count, int timeout) {
     return ready;
 }
 
-// libmilter's pool controller polls every idle session for POLL_TIMEOUT = 10 s at a time; one
-// poll hands it at most kMostReadyPerPoll ready sessions (milter_ready_limit.hpp).
+// libmilter's pool controller polls every idle session for POLL_TIMEOUT = 10 s at a time,
+// through an epoll set that changes only by the sessions that came and went, and sees at
+// most kMostReadyPerPoll ready sessions per poll (milter_controller_poll.hpp).
 constexpr int kControllerPollMs = 10000;
 constexpr int kMostReadyPerPoll = 32;
 
-// controller_poll - the controller's poll, its ready sessions limited, the window rotating.
+// controller - like read_ahead(), reachable only statically; never destroyed.
+enma::app::ControllerPoll& controller() {
+    static enma::app::ControllerPoll* const poll = new enma::app::ControllerPoll(
+        &__real_poll, [](int fd) { return read_ahead().identity(fd); });
+    return *poll;
+}
+
 int controller_poll(pollfd* fds, nfds_t count, int timeout) {
-    static std::size_t cursor = 0;  // only the controller thread polls this way
-    const int ready = __real_poll(fds, count, timeout);
-    if (ready <= kMostReadyPerPoll)
-        return ready;
-    const MilterReadAhead& table = read_ahead();
-    return enma::app::limit_ready(fds, count, kMostReadyPerPoll, cursor,
-                                  [&](int fd) { return table.adopted(fd); });
+    return controller().poll(fds, count, timeout, kMostReadyPerPoll);
 }
 
 // libmilter starts a session's first worker as soon as accept() returns, a new thread unless
@@ -195,7 +195,9 @@ bool is_tcp(int fd, const sockaddr* peer) {
 
 // __wrap_accept - libmilter's accept(); the connection is adopted, TCP ones get TCP_NODELAY.
 extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length) {
-    const int fd = __real_accept(listener, address, length);
+    // accept4: close-on-exec, so that a program enma starts (report.sendmail) holds no MTA
+    // connection open after enma closes it.
+    const int fd = accept4(listener, address, length, SOCK_CLOEXEC);
     if (fd >= 0) {
         const bool tcp = is_tcp(fd, address);
         if (tcp)

@@ -52,6 +52,7 @@ void MilterReadAhead::replace(int fd, Slot* fresh) {
 void MilterReadAhead::adopt(int fd, bool tcp) {
     auto fresh = std::make_unique<Slot>();
     fresh->m_tcp = tcp;
+    fresh->m_identity = m_adoptions.fetch_add(1, std::memory_order_relaxed) + 1;
     replace(fd, fresh.release());
 }
 
@@ -71,6 +72,11 @@ bool MilterReadAhead::tcp(int fd) const {
 bool MilterReadAhead::has_buffered(int fd) const {
     const Slot* found = slot(fd);
     return found != nullptr && found->m_offset < found->m_bytes.size();
+}
+
+std::uint64_t MilterReadAhead::identity(int fd) const {
+    const Slot* found = slot(fd);
+    return found != nullptr ? found->m_identity : 0;
 }
 
 LingerGate::Session* MilterReadAhead::session(int fd) const {

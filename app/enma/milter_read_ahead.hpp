@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ public:
     bool adopted(int fd) const;
     bool tcp(int fd) const;
     bool has_buffered(int fd) const;  // a poll() for reading would return at once
+    // identity - 0 if `fd` is not adopted; otherwise a number no other adoption gets.
+    std::uint64_t identity(int fd) const;
     // open - how many descriptors are adopted now (the listener's flood pause).
     size_t open() const { return m_open.load(std::memory_order_relaxed); }
     // session - the adopted connection's pace for the worker pool's linger, or null.
@@ -63,6 +66,7 @@ public:
 private:
     struct Slot {
         bool m_tcp = false;
+        std::uint64_t m_identity = 0;
         std::string m_bytes;  // read ahead, not yet handed out from m_offset on
         size_t m_offset = 0;
         LingerGate::Session m_pace;
@@ -75,6 +79,7 @@ private:
 
     std::vector<std::atomic<Slot*>> m_slots;  // owned; nullptr: not adopted
     std::atomic<size_t> m_open{0};            // non-null slots
+    std::atomic<std::uint64_t> m_adoptions{0};
     ReadFunction m_real_read;
 };
 
