@@ -23,7 +23,8 @@
 // thread, for sessions whose MTA speaks quickly (milter_linger.hpp: not for slow clients).
 // 4. A prompt stop: the accept loop's poll is shortened (kListenerPollShortMs).
 // 5. Bounded threads in a flood of new connections: the listener pauses after each accept
-// while more than kFloodOpen are open (pause_listener).
+// while more than kFloodOpen are open or connections arrive back to back (pause_listener);
+// and at most kMostOut sessions are busy on workers at once (milter_worker_budget.hpp).
 //
 // enma links the static libmilter.a with -Wl,--wrap= for accept, read, poll, close and writev
 // (app/CMakeLists.txt), so libmilter's calls land in the __wrap_ functions below
@@ -125,14 +126,20 @@ int readiness_check(pollfd* fds, nfds_t count, int timeout) {
 
 // libmilter's pool controller polls every idle session for POLL_TIMEOUT = 10 s at a time,
 // through an epoll set that changes only by the sessions that came and went, and sees at
-// most kMostReadyPerPoll ready sessions per poll (milter_controller_poll.hpp).
+// most kMostReadyPerPoll ready sessions per poll (milter_controller_poll.hpp). At most
+// kMostOut sessions are busy on workers at once, not counting those out for over kStuckMs
+// and those parked at end of message (milter_worker_budget.hpp).
 constexpr int kControllerPollMs = 10000;
 constexpr int kMostReadyPerPoll = 32;
+constexpr std::size_t kMostOut = 32;
+constexpr std::int64_t kStuckMs = 1000;
 
 // controller - like read_ahead(), reachable only statically; never destroyed.
 enma::app::ControllerPoll& controller() {
     static enma::app::ControllerPoll* const poll = new enma::app::ControllerPoll(
-        &__real_poll, [](int fd) { return read_ahead().identity(fd); });
+        &__real_poll, [](int fd) { return read_ahead().identity(fd); },
+        [](int fd) { return read_ahead().parked(fd); }, enma::app::WorkerBudget(kMostOut, kStuckMs),
+        &now_ms);
     return *poll;
 }
 
@@ -141,12 +148,30 @@ int controller_poll(pollfd* fds, nfds_t count, int timeout) {
 }
 
 // libmilter starts a session's first worker as soon as accept() returns, a new thread unless
-// one is idle. In a flood of new connections (more than kFloodOpen open) the listener pauses
-// kFloodPauseUs after each accept, so the worker started for the previous connection can
-// finish its first check and be idle for the next one instead of a new thread each (issue 13:
-// over 100 threads while 19,900 connections opened). Behind Postfix no pause is ever made.
+// one is idle. In a flood of new connections (more than kFloodOpen open, or the previous one
+// accepted less than kFloodPauseUs ago) the listener pauses kFloodPauseUs after each accept,
+// so the worker started for the previous connection can finish its first check and be idle
+// for the next one instead of a new thread each (issue 13: over 100 threads while 19,900
+// connections opened; and, with only the count, 71 threads for the first 64 connections a
+// load generator opened at once). Behind Postfix a pause is rare: it opens a connection per
+// SMTP session, and a new session's first reply waits 1 ms at most.
 constexpr unsigned long kFloodOpen = 256;
 constexpr long kFloodPauseUs = 1000;
+
+std::int64_t now_us() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+}
+
+// flood - called after each accept (the listener thread only).
+bool flood(unsigned long open) {
+    static std::int64_t last_us = 0;
+    const std::int64_t now = now_us();
+    const bool close_behind = now - last_us < kFloodPauseUs;
+    last_us = now;
+    return open > kFloodOpen || close_behind;
+}
 
 void pause_listener() {
     const int saved_errno = errno;
@@ -154,6 +179,10 @@ void pause_listener() {
     nanosleep(&pause, nullptr);
     errno = saved_errno;
 }
+
+// t_session_fd - the adopted connection this thread (a libmilter worker) last read: the
+// session whose callback it runs.
+thread_local int t_session_fd = -1;
 
 // What the wraps saw, for the start-time check in milter_bridge.cpp (enma_wrap_traffic):
 // if libmilter stopped calling these by name, or changed its timings, they stay at zero.
@@ -204,7 +233,7 @@ extern "C" int __wrap_accept(int listener, sockaddr* address, socklen_t* length)
             set_tcp_option(fd, TCP_NODELAY);
         read_ahead().adopt(fd, tcp);
         g_adopted.fetch_add(1, std::memory_order_relaxed);
-        if (read_ahead().open() > kFloodOpen)
+        if (flood(read_ahead().open()))
             pause_listener();
     }
     return fd;
@@ -219,13 +248,22 @@ extern "C" void enma_wrap_traffic(unsigned long* adopted, unsigned long* reads,
     *pool_checks = g_pool_checks.load(std::memory_order_relaxed);
 }
 
+// enma_worker_parked - the worker's session (the adopted connection it last read) waits for its
+// message's lookups, or no longer (declared weak in milter_connection.cpp, like
+// enma_wrap_traffic).
+extern "C" void enma_worker_parked(int parked) {
+    read_ahead().set_parked(t_session_fd, parked != 0);
+}
+
 // __wrap_read - served from the read-ahead; TCP_QUICKACK re-armed after each real read.
 extern "C" ssize_t __wrap_read(int fd, void* buffer, size_t size) {
     MilterReadAhead& table = read_ahead();
     bool real = false;
     const ssize_t result = table.read(fd, buffer, size, real);
-    if (table.adopted(fd))
+    if (table.adopted(fd)) {
         g_reads.fetch_add(1, std::memory_order_relaxed);
+        t_session_fd = fd;
+    }
     if (!real || result <= 0)
         return result;
     if (table.tcp(fd))

@@ -15,9 +15,28 @@
 #include "verify/authres/authserv_id.hpp"
 #include "verify/message/header_field.hpp"
 
+// enma_worker_parked - libmilter_tcp.cpp's; absent (null) in a build without the wraps.
+extern "C" __attribute__((weak)) void enma_worker_parked(int parked);
+
 namespace enma::app {
 
 namespace {
+
+// ParkedWorker - while end of message waits for its lookups, libmilter's pool controller
+// does not count this worker as busy (milter_worker_budget.hpp): slow DNS holds a thread per
+// waiting message, as libmilter always did, but never holds back the other sessions.
+struct ParkedWorker {
+    ParkedWorker() {
+        if (enma_worker_parked != nullptr)
+            enma_worker_parked(1);
+    }
+    ~ParkedWorker() {
+        if (enma_worker_parked != nullptr)
+            enma_worker_parked(0);
+    }
+    ParkedWorker(const ParkedWorker&) = delete;
+    ParkedWorker& operator=(const ParkedWorker&) = delete;
+};
 
 const char* kArField = "Authentication-Results";
 
@@ -190,6 +209,7 @@ sfsistat MilterConnection::eom(SMFICTX* ctx) {
         return fail_message(ctx, m_message ? "an earlier step failed" : "no message state");
     std::optional<pipeline::Verdict> verdict;
     try {
+        const ParkedWorker parked;
         verdict = m_message->end_of_message();
     } catch (const std::exception& e) {
         return fail_message(ctx, e.what());

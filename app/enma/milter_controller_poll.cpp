@@ -41,10 +41,14 @@ short to_poll(std::uint32_t events, short asked) {
 
 }  // namespace
 
-ControllerPoll::ControllerPoll(RealPoll real_poll, Identity identity)
+ControllerPoll::ControllerPoll(RealPoll real_poll, Identity identity, Parked parked,
+                               WorkerBudget budget, Clock clock)
     : m_epoll(epoll_create1(EPOLL_CLOEXEC)),
       m_real_poll(real_poll),
-      m_identity(std::move(identity)) {}
+      m_identity(std::move(identity)),
+      m_parked(std::move(parked)),
+      m_budget(std::move(budget)),
+      m_clock(std::move(clock)) {}
 
 ControllerPoll::~ControllerPoll() {
     if (m_epoll >= 0)
@@ -61,15 +65,50 @@ int ControllerPoll::poll(pollfd* fds, nfds_t count, int timeout, int most) {
     int invalid = 0;
     for (nfds_t i = 0; i < count; ++i)
         invalid += fds[i].revents != 0;
-    // Exactly `most` events: each one taken is reported, so epoll's ready list, which puts an
-    // entry taken and still ready at its end, serves every ready session in turn. (Taking more
+    const std::int64_t now = m_clock();
+    const std::size_t budget = m_budget.available(
+        now, [this](int fd, std::uint64_t id) { return back(fd, id); }, m_parked);
+    if (budget == 0 && invalid == 0) {
+        const int wait = static_cast<int>(std::min<std::int64_t>(
+            kRecountMs, std::max<std::int64_t>(1, m_budget.until_free_ms(now))));
+        return wait_for_pipe(fds, count, timeout < 0 ? wait : std::min(timeout, wait));
+    }
+    // At most `most` events, each one taken reported: epoll's ready list, which puts an entry
+    // taken and still ready at its end, then serves every ready session in turn. (Taking more
     // and skipping the extra ones sent the same ones to the end each time: starved.)
-    m_events.resize(static_cast<std::size_t>(std::max(most, 1)));
-    const int ready = epoll_wait(m_epoll, m_events.data(), static_cast<int>(m_events.size()),
-                                 invalid > 0 ? 0 : timeout);
+    const std::size_t wanted =
+        std::min(static_cast<std::size_t>(std::max(most, 1)), std::max<std::size_t>(budget, 1));
+    m_events.resize(wanted);
+    const int ready =
+        epoll_wait(m_epoll, m_events.data(), static_cast<int>(wanted), invalid > 0 ? 0 : timeout);
     if (ready < 0)
         return invalid > 0 ? invalid : -1;
-    return invalid + report(fds, ready);
+    return invalid + report(fds, ready, now);
+}
+
+// back - the session handed out as `identity` is in this call's set again, or closed.
+bool ControllerPoll::back(int fd, std::uint64_t identity) const {
+    if (fd >= 0 && static_cast<std::size_t>(fd) < m_entries.size()) {
+        const Entry& entry = m_entries[static_cast<std::size_t>(fd)];
+        if (entry.m_seen == m_call && entry.m_identity == identity)
+            return true;
+    }
+    return m_identity(fd) != identity;
+}
+
+// wait_for_pipe - the workers have all the sessions they may: wait on the other entries only.
+int ControllerPoll::wait_for_pipe(pollfd* fds, nfds_t count, int timeout) {
+    m_pipe_set.clear();
+    m_pipe_index.clear();
+    for (nfds_t i = 0; i < count; ++i)
+        if (fds[i].fd >= 0 && m_entries[static_cast<std::size_t>(fds[i].fd)].m_identity == 0) {
+            m_pipe_set.push_back({fds[i].fd, fds[i].events, 0});
+            m_pipe_index.push_back(i);
+        }
+    const int ready = m_real_poll(m_pipe_set.data(), m_pipe_set.size(), timeout);
+    for (std::size_t j = 0; ready > 0 && j < m_pipe_index.size(); ++j)
+        fds[m_pipe_index[j]].revents = m_pipe_set[j].revents;
+    return ready;
 }
 
 // register_set - every entry of this call's set registered as asked; revents cleared.
@@ -131,8 +170,8 @@ void ControllerPoll::drop_absent() {
     }
 }
 
-// report - the revents of the entries epoll found ready.
-int ControllerPoll::report(pollfd* fds, int ready_events) {
+// report - the revents of the entries epoll found ready; the sessions among them go out.
+int ControllerPoll::report(pollfd* fds, int ready_events, std::int64_t now_ms) {
     int reported = 0;
     for (int i = 0; i < ready_events; ++i) {
         const int fd = m_events[static_cast<std::size_t>(i)].data.fd;
@@ -143,7 +182,11 @@ int ControllerPoll::report(pollfd* fds, int ready_events) {
             continue;
         pollfd& slot = fds[entry.m_index];
         slot.revents = to_poll(m_events[static_cast<std::size_t>(i)].events, slot.events);
-        reported += slot.revents != 0;
+        if (slot.revents == 0)
+            continue;
+        ++reported;
+        if (entry.m_identity != 0)
+            m_budget.handed(fd, entry.m_identity, now_ms);
     }
     return reported;
 }

@@ -12,12 +12,16 @@
 // controller walks its list of all sessions and wakes an idle worker or starts a thread, so
 // an unbounded round at 20,000 sessions started a burst of hundreds of threads. Entries left
 // out stay ready in the kernel; epoll serves its ready list in turn, so they come with a
-// later call. The wake-up pipe is one entry like the others.
+// later call. The wake-up pipe is one entry like the others. And it hands out no more than a
+// WorkerBudget allows (milter_worker_budget.hpp): at the budget it waits on the entries that
+// are not sessions (the wake-up pipe: a session is back) instead.
 //
 // Invariants: only one thread calls poll(). `identity(fd)` is 0 for a descriptor that is not
 // an MTA session, and otherwise a number unique to the connection behind it: when a session
 // closes and accept() reuses its number, the kernel has dropped the old registration with the
 // old file, which only a changed identity tells apart from a registration still in place.
+// `identity` and `parked` are called for sessions out on workers too, which may be closing
+// them: they must be safe to call then.
 // The table grows with the largest descriptor seen (a few bytes each, controller only).
 #pragma once
 
@@ -29,14 +33,23 @@
 #include <functional>
 #include <vector>
 
+#include "app/enma/milter_worker_budget.hpp"
+
 namespace enma::app {
 
 class ControllerPoll {
 public:
     using RealPoll = int (*)(pollfd* fds, nfds_t count, int timeout);
     using Identity = std::function<std::uint64_t(int fd)>;
+    using Parked = std::function<bool(int fd)>;
+    using Clock = std::function<std::int64_t()>;  // milliseconds, monotonic
 
-    ControllerPoll(RealPoll real_poll, Identity identity);
+    // At the budget, the wait for a session to come back is at most this long before the
+    // budget is counted again: a worker that parks (end of message) frees its place silently.
+    static constexpr int kRecountMs = 5;
+
+    ControllerPoll(RealPoll real_poll, Identity identity, Parked parked, WorkerBudget budget,
+                   Clock clock);
     ~ControllerPoll();
     ControllerPoll(const ControllerPoll&) = delete;
     ControllerPoll& operator=(const ControllerPoll&) = delete;
@@ -56,15 +69,22 @@ private:
     void register_set(pollfd* fds, nfds_t count);
     bool watch(int fd, Entry& entry, std::uint32_t events, std::uint64_t identity);
     void drop_absent();
-    int report(pollfd* fds, int ready_events);
+    int report(pollfd* fds, int ready_events, std::int64_t now_ms);
+    bool back(int fd, std::uint64_t identity) const;
+    int wait_for_pipe(pollfd* fds, nfds_t count, int timeout);
 
     int m_epoll = -1;
     std::uint64_t m_call = 0;
     std::vector<Entry> m_entries;  // by descriptor
     std::vector<int> m_watched;    // descriptors registered now
     std::vector<epoll_event> m_events;
+    std::vector<pollfd> m_pipe_set;    // the entries that are not sessions
+    std::vector<nfds_t> m_pipe_index;  // their indexes in the caller's set
     RealPoll m_real_poll;
     Identity m_identity;
+    Parked m_parked;
+    WorkerBudget m_budget;
+    Clock m_clock;
 };
 
 }  // namespace enma::app

@@ -50,8 +50,13 @@ public:
     bool adopted(int fd) const;
     bool tcp(int fd) const;
     bool has_buffered(int fd) const;  // a poll() for reading would return at once
-    // identity - 0 if `fd` is not adopted; otherwise a number no other adoption gets.
+    // identity - 0 if `fd` is not adopted; otherwise a number no other adoption gets. Safe
+    // from any thread even while another closes the connection (no slot is read).
     std::uint64_t identity(int fd) const;
+    // parked - the worker holding the session waits for its message's lookups (end of
+    // message), set by that worker; the pool controller does not count such a worker as busy.
+    void set_parked(int fd, bool parked);
+    bool parked(int fd) const;
     // open - how many descriptors are adopted now (the listener's flood pause).
     size_t open() const { return m_open.load(std::memory_order_relaxed); }
     // session - the adopted connection's pace for the worker pool's linger, or null.
@@ -66,7 +71,6 @@ public:
 private:
     struct Slot {
         bool m_tcp = false;
-        std::uint64_t m_identity = 0;
         std::string m_bytes;  // read ahead, not yet handed out from m_offset on
         size_t m_offset = 0;
         LingerGate::Session m_pace;
@@ -80,6 +84,9 @@ private:
     std::vector<std::atomic<Slot*>> m_slots;  // owned; nullptr: not adopted
     std::atomic<size_t> m_open{0};            // non-null slots
     std::atomic<std::uint64_t> m_adoptions{0};
+    // By descriptor: identity * 2 + parked; 0 when not adopted. Kept apart from the slots,
+    // which a closing worker frees, so that other threads may read it at any time.
+    std::vector<std::atomic<std::uint64_t>> m_marks;
     ReadFunction m_real_read;
 };
 

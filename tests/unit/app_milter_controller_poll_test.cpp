@@ -1,7 +1,8 @@
 // app_milter_controller_poll_test.cpp - ControllerPoll answers libmilter's pool controller like
 // poll(2) from an epoll set: the ready sessions and no others, at most `most` entries, every
 // ready one in turn, none that left the set, a reused descriptor number with a new identity
-// registered again, and POLLNVAL for a closed one (issue 13, S5-20k).
+// registered again, POLLNVAL for a closed one, and no more sessions out on workers than the
+// budget allows (issue 13, S5-20k).
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -25,7 +26,9 @@ struct Sessions {
     int pipe_read = -1;
     int pipe_write = -1;
     std::map<int, std::uint64_t> identities;
+    std::set<int> parked;
     std::uint64_t next = 1;
+    std::int64_t now = 0;
 
     explicit Sessions(int count) {
         int ends[2];
@@ -50,11 +53,15 @@ struct Sessions {
         peers.push_back(pair[1]);
         identities[pair[0]] = next++;
     }
-    ControllerPoll make() {
-        return ControllerPoll(&::poll, [this](int fd) {
-            auto found = identities.find(fd);
-            return found == identities.end() ? std::uint64_t{0} : found->second;
-        });
+    ControllerPoll make(std::size_t most_out = 1000) {
+        return ControllerPoll(
+            &::poll,
+            [this](int fd) {
+                auto found = identities.find(fd);
+                return found == identities.end() ? std::uint64_t{0} : found->second;
+            },
+            [this](int fd) { return parked.count(fd) == 1; },
+            enma::app::WorkerBudget(most_out, 1000), [this] { return now; });
     }
     std::vector<pollfd> set() const {
         std::vector<pollfd> fds{{pipe_read, POLLIN, 0}};
@@ -150,4 +157,57 @@ TEST_CASE("a closed descriptor in the set is reported POLLNVAL at once") {
     CHECK(poll.poll(fds.data(), fds.size(), 10000, 32) == 1);
     CHECK(fds[2].revents == POLLNVAL);
     sessions.ours.pop_back();
+}
+
+TEST_CASE("no more sessions out on workers than the budget; parked, back or stuck ones free it") {
+    Sessions sessions(4);
+    ControllerPoll poll = sessions.make(2);
+    for (std::size_t i = 0; i < 4; ++i)
+        sessions.speak(i);
+    auto fds = sessions.set();
+    CHECK(poll.poll(fds.data(), fds.size(), 1000, 32) == 2);
+    std::set<int> out = ready(fds);
+    // libmilter polls again without the two it handed to workers: the budget is spent, so only
+    // the pipe is waited on (briefly), although two sessions are ready.
+    auto rest = [&] {
+        std::vector<pollfd> left{{sessions.pipe_read, POLLIN, 0}};
+        for (int fd : sessions.ours)
+            if (out.count(fd) == 0)
+                left.push_back({fd, POLLIN, 0});
+        return left;
+    };
+    auto left = rest();
+    CHECK(poll.poll(left.data(), left.size(), 1000, 32) == 0);
+    REQUIRE(write(sessions.pipe_write, "p", 1) == 1);
+    CHECK(poll.poll(left.data(), left.size(), 1000, 32) == 1);
+    CHECK(ready(left) == std::set<int>{sessions.pipe_read});
+    char drained = 0;
+    REQUIRE(read(sessions.pipe_read, &drained, 1) == 1);
+    // One of the two waits for its lookups: one more may go.
+    sessions.parked.insert(*out.begin());
+    left = rest();
+    CHECK(poll.poll(left.data(), left.size(), 1000, 32) == 1);
+    const std::set<int> third = ready(left);
+    REQUIRE(third.size() == 1);
+    out.insert(*third.begin());
+    left = rest();
+    CHECK(poll.poll(left.data(), left.size(), 1000, 32) == 0);
+    // A second later the busy ones count as stuck: the last one goes.
+    sessions.now += 1000;
+    CHECK(poll.poll(left.data(), left.size(), 1000, 32) == 1);
+}
+
+TEST_CASE("sessions back in the set free the budget") {
+    Sessions sessions(3);
+    ControllerPoll poll = sessions.make(1);
+    for (std::size_t i = 0; i < 3; ++i)
+        sessions.speak(i);
+    std::set<int> seen;
+    for (int call = 0; call < 3; ++call) {
+        auto fds = sessions.set();  // every session back from its worker each time
+        CHECK(poll.poll(fds.data(), fds.size(), 1000, 32) == 1);
+        const std::set<int> got = ready(fds);
+        seen.insert(got.begin(), got.end());
+    }
+    CHECK(seen == std::set<int>(sessions.ours.begin(), sessions.ours.end()));
 }
