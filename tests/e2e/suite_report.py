@@ -16,6 +16,7 @@ import email
 import email.policy
 import gzip
 import os
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -46,7 +47,7 @@ def run(failures, directory, dns, enma):
         report_case(failures, directory, enma, store)
         smtp_report_case(failures, postfix, dns, enma, store)
         failure_case(failures, sender, directory, enma)
-        failure_smtp_case(failures, sender, postfix, enma)
+        failure_smtp_case(failures, sender, directory, postfix, enma)
         outage_case(failures, sender, directory, enma)
     finally:
         postfix.stop()
@@ -236,10 +237,15 @@ def process_status(pid):
         return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
 
 
-def failure_smtp_case(failures, sender, postfix, enma):
+def failure_smtp_case(failures, sender, directory, postfix, enma):
     """The daemon as nobody with no_new_privs: its failure report submitted over SMTP to
     Postfix (which runs it through this same enma as its milter) and delivered."""
     tag = "report-ruf-smtp"
+    # A copy in the workspace (0755): nobody may not reach the build tree (a clone in /root).
+    binary = enma.binary
+    enma.binary = os.path.join(directory, "enma-as-nobody")
+    shutil.copy(binary, enma.binary)
+    os.chmod(enma.binary, 0o755)
     enma.wrapper = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     "--no-new-privs", "--"]
     enma.options = ["dmarc.auth=true", "report.failure_reports=true",
@@ -249,6 +255,7 @@ def failure_smtp_case(failures, sender, postfix, enma):
         enma.start()
     finally:
         enma.wrapper = []
+        enma.binary = binary
     status = process_status(enma.pid())
     failures.equal((status["Uid"].split()[0], status["NoNewPrivs"]), ("65534", "1"),
                    f"[{tag}] enma runs as nobody with no_new_privs")
