@@ -120,8 +120,9 @@ TEST_CASE("a refusal at each other step is an error quoting the relay's reply") 
         {{{"DATA", "503 5.5.1 no\r\n"}}, "DATA: 503 5.5.1 no"},
         {{{".", data_end}}, "end of data: 554 5.7.1 rejected by a content filter"},
     };
-    for (const auto& [rules, why] : cases) {
-        INFO(why);
+    for (const auto& item : cases) {
+        INFO(item.second);
+        const auto& [rules, why] = item;
         SmtpScriptServer server("220 relay\r\n", accepting(rules));
         const auto relay = relay_of(server);
         CHECK(send_with_smtp(relay, submission()) ==

@@ -70,8 +70,9 @@ TEST_CASE("lines without a valid code or separator, or with controls, are malfor
         {std::string("250 a\0b\r\n", 9), "control character in a reply line"},
         {"250-ok\r\nbad\r\n", "reply line does not start with a reply code"},
     };
-    for (const auto& [text, why] : cases) {
-        INFO(text);
+    for (const auto& item : cases) {
+        INFO(item.first);
+        const auto& [text, why] = item;
         const auto parse = parse_smtp_reply(text);
         CHECK(parse.m_status == ReplyStatus::malformed);
         CHECK(parse.m_error == why);
@@ -81,7 +82,8 @@ TEST_CASE("lines without a valid code or separator, or with controls, are malfor
 TEST_CASE("TAB is kept, octets above 0x7e become '?'") {
     const auto parse = parse_smtp_reply("550 5.1.1 \t<b\xc3\xa9>: unknown\r\n");
     REQUIRE(parse.m_status == ReplyStatus::complete);
-    CHECK(parse.m_reply.m_lines == std::vector<std::string>{"5.1.1 \t<b?" "?>: unknown"});
+    CHECK(parse.m_reply.m_lines == std::vector<std::string>{"5.1.1 \t<b?"
+                                                            "?>: unknown"});
     CHECK_FALSE(parse.m_reply.positive());
 }
 
