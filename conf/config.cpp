@@ -1,4 +1,4 @@
-// config.cpp - syslog constants and HostAddress text form.
+// config.cpp - syslog constants and the text forms of HostAddress and SmtpRelay.
 #include "conf/config.hpp"
 
 #include <syslog.h>
@@ -27,6 +27,14 @@ std::string HostAddress::to_string() const {
         return m_address.to_string();
     }
     return fmt::format("{}@{}", m_address.to_string(), m_port);
+}
+
+std::string SmtpRelay::to_string() const {
+    if (m_host.empty())
+        return {};
+    if (m_host.find(':') != std::string::npos)
+        return fmt::format("[{}]:{}", m_host, m_port);  // an IPv6 address
+    return fmt::format("{}:{}", m_host, m_port);
 }
 
 }  // namespace enma::conf

@@ -229,6 +229,17 @@ struct ReportConfig {
     std::string m_node;  // empty: the host name
 };
 
+// SmtpRelay - report.smtp: the SMTP relay (the local MTA) report messages are submitted to.
+struct SmtpRelay {
+    std::string m_host;  // an IP address (no brackets) or a host name; "": not set
+    std::uint16_t m_port = 25;
+
+    bool empty() const noexcept { return m_host.empty(); }
+    // to_string - "HOST:PORT", "[IPV6]:PORT", or "" when not set.
+    std::string to_string() const;
+    friend bool operator==(const SmtpRelay&, const SmtpRelay&) = default;
+};
+
 // ReportSenderConfig - enma-report's reporter metadata and delivery (docs/reports.md).
 struct ReportSenderConfig {
     std::string m_org_name;            // report_metadata/org_name
@@ -236,6 +247,7 @@ struct ReportSenderConfig {
     std::string m_extra_contact_info;  // "" leaves the element out
     std::string m_domain;              // the Mail Receiver's domain; "": m_email's domain
     std::string m_sendmail;            // sendmail(8)-compatible program, run with -t -oi
+    SmtpRelay m_smtp;                  // set: reports are submitted over SMTP, not m_sendmail
     int m_retention_days = 0;          // enma-report --purge keeps this many days; 0: all
     bool m_failure_reports = false;    // RFC 9991 failure reports (privacy: off)
     int m_failure_limit = 10;          // failure reports per policy domain and hour

@@ -554,9 +554,17 @@ void add_report_sender_keys(std::vector<KeySpec>& t) {
                          "empty: the domain of report.email.",
                          FIELD(m_report_sender.m_domain)));
     t.push_back(path_key("report.sendmail", "/usr/sbin/sendmail", false,
-                         "sendmail(8)-compatible program enma-report runs as PROGRAM -t -oi "
-                         "with one report message on standard input.",
+                         "sendmail(8)-compatible program enma-report and the daemon run as "
+                         "PROGRAM -t -oi -f report.email with one report message on standard "
+                         "input, unless report.smtp is set.",
                          FIELD(m_report_sender.m_sendmail)));
+    t.push_back(make_key("report.smtp", "host[:port]", "",
+                         "Submit report messages over SMTP to this relay (the local MTA, e.g. "
+                         "127.0.0.1:25 or [::1]:25; port 25 if none; no TLS or AUTH) instead "
+                         "of running report.sendmail, as the hardened enma.service needs; "
+                         "empty: report.sendmail.",
+                         FIELD(m_report_sender.m_smtp), parse_smtp_relay,
+                         [](const SmtpRelay& v) { return v.to_string(); }));
     t.push_back(int_key("report.retention_days", "0", 0, 36500,
                         "enma-report --purge deletes records older than this many days; 0 "
                         "keeps everything.",
@@ -571,7 +579,8 @@ void add_report_sender_keys(std::vector<KeySpec>& t) {
                         FIELD(m_report_sender.m_failure_limit)));
     t.push_back(path_key("report.failure_dir", "", true,
                          "Write the daemon's failure reports as files into this directory "
-                         "instead of handing them to report.sendmail; empty: sendmail. "
+                         "instead of sending them (report.smtp or report.sendmail); empty: "
+                         "send. "
                          "Applied at start only.",
                          FIELD(m_report_sender.m_failure_dir)));
     t.push_back(int_key("report.failure_queue_size", "1000", 1, 1000000,

@@ -323,6 +323,44 @@ std::string parse_milter_socket(std::string_view text) {
     return scheme + std::string(text.substr(colon));
 }
 
+namespace {
+
+// split_relay - HOST and PORT text of HOST[:PORT] or [IPV6][:PORT]; nullopt when malformed.
+std::optional<std::pair<std::string_view, std::string_view>> split_relay(std::string_view text) {
+    if (text.starts_with('[')) {
+        const auto close = text.find(']');
+        const auto rest = close == std::string_view::npos ? text : text.substr(close + 1);
+        if (close == std::string_view::npos || (!rest.empty() && !rest.starts_with(':')))
+            return std::nullopt;
+        return std::pair{text.substr(1, close - 1), rest.empty() ? "25" : rest.substr(1)};
+    }
+    const auto colon = text.find(':');
+    if (colon != text.rfind(':'))
+        return std::nullopt;  // a bare IPv6 address: its port would be ambiguous
+    if (colon == std::string_view::npos)
+        return std::pair{text, std::string_view("25")};
+    return std::pair{text.substr(0, colon), text.substr(colon + 1)};
+}
+
+}  // namespace
+
+SmtpRelay parse_smtp_relay(std::string_view text) {
+    if (text.empty())
+        return {};
+    const auto parts = split_relay(text);
+    const auto port = parts ? parse_port(parts->second) : std::nullopt;
+    const bool bracketed = text.starts_with('[');
+    const auto address = parts ? resolver::IpAddress::parse(parts->first) : std::nullopt;
+    const bool host_ok = bracketed ? address && address->is_v6()
+                                   : parts && (address || is_domain_name(parts->first));
+    if (!port || !host_ok)
+        throw ValueError(fmt::format(
+            "expected HOST[:PORT] (an IPv4 address, [IPv6] or a host name; port 1..65535), got "
+            "'{}'",
+            bounded(text)));
+    return SmtpRelay{address ? address->to_string() : to_lower(parts->first), *port};
+}
+
 std::string parse_path(std::string_view text, bool allow_empty) {
     if (text.empty() && allow_empty) {
         return {};

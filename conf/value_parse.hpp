@@ -43,6 +43,9 @@ std::string parse_milter_socket(std::string_view text);
 // parse_domain_list - domain names (LDH labels, ASCII), comma or blank separated; lower-cased,
 // a final dot dropped.
 std::vector<std::string> parse_domain_list(std::string_view text);
+// parse_smtp_relay - HOST[:PORT] (port 25 if none): an IPv4 address, an IPv6 address in
+// brackets ([::1]:25) or a host name; empty is the unset relay.
+SmtpRelay parse_smtp_relay(std::string_view text);
 // parse_path - an absolute path; empty only if allow_empty.
 std::string parse_path(std::string_view text, bool allow_empty);
 

@@ -71,6 +71,7 @@ report::RunSettings settings_from(const report::ReportOptions& options, const co
     settings.m_reporter = {sender.m_org_name, sender.m_email, sender.m_extra_contact_info,
                            report::receiver_domain(sender.m_domain, sender.m_email)};
     settings.m_sendmail = sender.m_sendmail;
+    settings.m_smtp = sender.m_smtp;
     settings.m_output_dir = options.m_output_dir;
     settings.m_dry_run = options.m_dry_run;
     settings.m_domains = options.m_domains;

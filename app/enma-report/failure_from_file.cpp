@@ -79,10 +79,10 @@ int deliver(const ReportUri& uri, const MessageRow& row, FailureInput input,
     }
     const std::string name = "failure!" + row.m_policy_domain + "!" +
                              std::to_string(row.m_received_at) + "!" + uri.m_host + ".eml";
-    const auto error =
-        request.m_output_dir.empty()
-            ? send_with_sendmail(settings.m_sendmail, settings.m_reporter.m_email, message)
-            : write_report_file(request.m_output_dir, name, message);
+    const auto error = request.m_output_dir.empty()
+                           ? send_report_mail({settings.m_sendmail, settings.m_smtp},
+                                              settings.m_reporter.m_email, uri.m_address, message)
+                           : write_report_file(request.m_output_dir, name, message);
     out << (error.empty() ? "sent " : "failed ") << line
         << (error.empty() ? "" : " (" + error + ")") << '\n';
     return error.empty() ? kDone : kNotSent;

@@ -1,5 +1,6 @@
 // report_message.hpp - the RFC 9990 e-mail form of an aggregate report: the attachment's
-// file name, the Subject, and the whole RFC 5322 / MIME message handed to sendmail -t.
+// file name, the Subject, and the whole RFC 5322 / MIME message handed to sendmail -t or
+// submitted over SMTP (delivery.hpp).
 //
 // Deterministic: the boundary and Message-ID come from the report id, the Date from the
 // caller, so a re-send of a report is the same message (RFC 9990: same file name, same id).

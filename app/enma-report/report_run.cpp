@@ -114,8 +114,8 @@ void ReportRun::to_uri(const AggregateReport& report, const std::string& gzip,
         ++m_tally.m_dry;
         return say("would-send", report, uri.m_uri, std::string(verdict_name(verdict)));
     }
-    const auto error =
-        send_with_sendmail(m_settings.m_sendmail, m_settings.m_reporter.m_email, message);
+    const auto error = send_report_mail({m_settings.m_sendmail, m_settings.m_smtp},
+                                        m_settings.m_reporter.m_email, uri.m_address, message);
     if (!error.empty()) {
         ++m_tally.m_failed;
         return say("failed", report, uri.m_uri, error);

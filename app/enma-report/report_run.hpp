@@ -20,12 +20,14 @@
 #include "app/report/destination_check.hpp"
 #include "app/report/report_store.hpp"
 #include "app/report/report_uri.hpp"
+#include "conf/config.hpp"
 
 namespace enma::report {
 
 struct RunSettings {
     ReporterInfo m_reporter;
     std::string m_sendmail;    // report.sendmail
+    conf::SmtpRelay m_smtp;    // report.smtp; set: sent over SMTP, not m_sendmail
     std::string m_output_dir;  // --output-dir; "" sends mail
     bool m_dry_run = false;
     std::vector<std::string> m_domains;  // --domain; empty: all

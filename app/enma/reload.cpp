@@ -8,7 +8,7 @@
 namespace enma::app {
 
 namespace {
-constexpr std::array<std::string_view, 19> kRestartOnly{
+constexpr std::array<std::string_view, 20> kRestartOnly{
     "milter.socket",          "milter.socket_mode",
     "milter.socket_group",    "milter.user",
     "milter.pidfile",         "milter.chdir",
@@ -17,8 +17,8 @@ constexpr std::array<std::string_view, 19> kRestartOnly{
     "report.queue_size",      "report.node",
     "report.failure_reports", "report.failure_limit",
     "report.failure_dir",     "report.failure_queue_size",
-    "report.sendmail",        "report.email",
-    "report.domain"};
+    "report.sendmail",        "report.smtp",
+    "report.email",           "report.domain"};
 }  // namespace
 
 std::span<const std::string_view> restart_only_keys() {

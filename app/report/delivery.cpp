@@ -1,4 +1,4 @@
-// delivery.cpp - posix_spawn for sendmail, write-and-rename for files.
+// delivery.cpp - SMTP or posix_spawn for sendmail, write-and-rename for files.
 #include "app/report/delivery.hpp"
 
 #include <fcntl.h>
@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include "app/report/smtp_client.hpp"
 
 extern char** environ;
 
@@ -88,6 +90,13 @@ DeliveryResult send_with_sendmail(const std::string& program, const std::string&
     ::close(pipe_fds[1]);
     ::signal(SIGPIPE, previous);
     return wait_for(pid, program, wrote);
+}
+
+DeliveryResult send_report_mail(const MailTransport& transport, const std::string& from,
+                                const std::string& to, std::string_view message) {
+    if (transport.m_smtp.empty())
+        return send_with_sendmail(transport.m_sendmail, from, message);
+    return send_with_smtp(transport.m_smtp, {from, {to}, message});
 }
 
 DeliveryResult write_report_file(const std::string& directory, const std::string& name,

@@ -15,6 +15,7 @@ FailureSenderOptions failure_sender_options(const conf::Config& config) {
     options.m_queue_size = static_cast<std::size_t>(sender.m_failure_queue_size);
     options.m_limit = sender.m_failure_limit;
     options.m_sendmail = sender.m_sendmail;
+    options.m_smtp = sender.m_smtp;
     options.m_directory = sender.m_failure_dir;
     options.m_from = sender.m_email;
     const auto at = sender.m_email.rfind('@');
@@ -141,7 +142,8 @@ void FailureSender::send_to(const FailureJob& job, const ReportUri& uri, std::ui
                              std::to_string(row.m_received_at) + "!" + std::to_string(number) +
                              "!" + uri.m_host + ".eml";
     const auto error = m_options.m_directory.empty()
-                           ? send_with_sendmail(m_options.m_sendmail, m_options.m_from, message)
+                           ? send_report_mail({m_options.m_sendmail, m_options.m_smtp},
+                                              m_options.m_from, uri.m_address, message)
                            : write_report_file(m_options.m_directory, name, message);
     if (error.empty())
         outcome(job, uri.m_uri, "sent");

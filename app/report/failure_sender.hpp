@@ -7,9 +7,10 @@
 // applies the rate limit per policy domain (report.failure_limit an hour, counted by the
 // message's arrival time), verifies an external destination (RFC 9990's _report._dmarc check
 // through the DestinationChecker, which may wait on DNS: only this thread waits), builds the
-// redacted report (failure_report.hpp) and hands it to report.sendmail, or writes it into
-// report.failure_dir. Each decision is one "failure_report" log record and one count.
-// stop() (SIGTERM, after the milter drained) closes the queue; the thread sends what is
+// redacted report (failure_report.hpp) and submits it to report.smtp (smtp_client.hpp: this
+// thread may wait on the relay, each step bounded by a timeout), hands it to report.sendmail,
+// or writes it into report.failure_dir. Each decision is one "failure_report" log record and one
+// count. stop() (SIGTERM, after the milter drained) closes the queue; the thread sends what is
 // queued until the deadline, and drops (counts) the rest.
 #pragma once
 
@@ -35,7 +36,8 @@ struct FailureSenderOptions {
     std::size_t m_queue_size = 1000;  // report.failure_queue_size
     int m_limit = 10;                 // report.failure_limit, per policy domain and hour
     std::string m_sendmail;           // report.sendmail
-    std::string m_directory;          // report.failure_dir; "" sends with m_sendmail
+    conf::SmtpRelay m_smtp;           // report.smtp; set: sent over SMTP, not m_sendmail
+    std::string m_directory;          // report.failure_dir; "" sends (m_smtp or m_sendmail)
     std::string m_from;               // report.email
     std::string m_reporter_domain;    // report.domain, or report.email's domain
     std::string m_user_agent;         // "enma/<version>"

@@ -18,7 +18,8 @@
 #                                   literal, no local-part, space, empty labels) through Postfix,
 #                                   sidfquery and enma-check: the same RFC 7208 4.3 SPF result
 #   e2e.py report     --enma PATH   DMARC records in the SQLite report store, and a store
-#                                   that cannot be written (mail flows, drops counted)
+#                                   that cannot be written (mail flows, drops counted);
+#                                   aggregate and failure reports over SMTP through Postfix
 #
 # Each suite starts what it needs on loopback, stops it at the end, and exits 1 if any check
 # failed or anything could not start (never a skip). At the end enma is stopped with SIGTERM

@@ -10,7 +10,8 @@
 #     explained         TXT "v=spf1 ip4:127.0.0.2 exp=why.e2e.example -all" (why: the text)
 #     signed            TXT "v=spf1 ip4:127.0.0.2 -all"      and a DKIM key:
 #     sel._domainkey.signed  TXT "v=DKIM1; k=rsa; p=..."     (RSA 2048, made per run)
-#     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py)
+#     dmarc, quar        SPF as pass; _dmarc: p=reject and p=quarantine (suite_dmarc.py);
+#                       dmarc's rua= has two addresses (suite_report.py)
 #     sel._domainkey.dmarc  the same DKIM key (suite_arc.py signs as dmarc.e2e.example)
 #     pm                TXT "v=spf1 exists:%{l}.ok.%{d} -all" only postmaster@pm passes
 #                                                            (suite_envelope.py)
@@ -114,7 +115,9 @@ def e2e_zone(public_key):
             f"sel._domainkey.signed TXT {fixture.split_strings(record)}\n"
             # suite_dmarc.py: p=reject and p=quarantine domains, SPF from GOOD_IP only.
             f'dmarc TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
-            '_dmarc.dmarc TXT "v=DMARC1; p=reject"\n'
+            # suite_report.py sends aggregate reports to its rua= over SMTP.
+            '_dmarc.dmarc TXT "v=DMARC1; p=reject; rua=mailto:rua@dmarc.e2e.example,'
+            'mailto:refused@dmarc.e2e.example"\n'
             f"sel._domainkey.dmarc TXT {fixture.split_strings(record)}\n"
             f'quar TXT "v=spf1 ip4:{GOOD_IP} -all"\n'
             '_dmarc.quar TXT "v=DMARC1; p=quarantine"\n'
@@ -165,6 +168,7 @@ class Enma:
         self.dns = dns
         self.port = port or free_tcp_port()
         self.options = list(options)
+        self.wrapper = []  # a command that execs enma, e.g. setpriv (suite_report.py)
         self.process = None
         self.runs = 0
         self.log_path = None
@@ -205,8 +209,9 @@ class Enma:
         # back to catch use-after-free (256 MB by default); ignored by normal builds.
         asan = env.get("ASAN_OPTIONS", "detect_leaks=1")
         env["ASAN_OPTIONS"] = asan + ":quarantine_size_mb=4"
-        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                        env=env, preexec_fn=raise_fd_limit)
+        self.process = subprocess.Popen(self.wrapper + self.command(), stdout=log,
+                                        stderr=subprocess.STDOUT, env=env,
+                                        preexec_fn=raise_fd_limit)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -320,7 +325,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 """
 
 
-def main_cf(directory, milter_port, uid, gid, default_action):
+def main_cf(directory, milter_port, uid, gid, default_action, extra=""):
     return f"""\
 compatibility_level = 3.6
 queue_directory = {directory}/queue
@@ -360,13 +365,14 @@ milter_default_action = {default_action}
 milter_connect_timeout = 10s
 milter_command_timeout = 30s
 milter_content_timeout = 300s
-"""
+{extra}"""
 
 
 class Postfix:
-    """A private Postfix instance: config, queue and Maildir under `directory`."""
+    """A private Postfix instance: config, queue and Maildir under `directory`. `extra_main_cf`
+    lines come last in main.cf (a later line overrides an earlier one)."""
 
-    def __init__(self, directory, milter_port, default_action="accept"):
+    def __init__(self, directory, milter_port, default_action="accept", extra_main_cf=""):
         self.directory = directory
         self.config = os.path.join(directory, "etc")
         self.smtp_port = free_tcp_port()
@@ -377,7 +383,8 @@ class Postfix:
             os.makedirs(os.path.join(directory, sub), exist_ok=True)
         os.chown(self.mail, nobody, nobody)
         with open(os.path.join(self.config, "main.cf"), "w") as f:
-            f.write(main_cf(directory, milter_port, nobody, nobody, default_action))
+            f.write(main_cf(directory, milter_port, nobody, nobody, default_action,
+                            extra_main_cf))
         with open(os.path.join(self.config, "master.cf"), "w") as f:
             f.write(MASTER_CF.format(smtp_port=f"127.0.0.1:{self.smtp_port}"))
         data = os.path.join(directory, "data")

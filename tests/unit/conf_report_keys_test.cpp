@@ -59,3 +59,23 @@ TEST_CASE("failure reports need dmarc.auth and report.email; their keys and defa
     CHECK(defaults.m_report_sender.m_failure_queue_size == 1000);
     CHECK(defaults.m_report_sender.m_failure_limit == 10);
 }
+
+TEST_CASE("report.smtp takes HOST[:PORT], port 25 by default, and renders back") {
+    const auto relay = [](std::string_view value) {
+        return parse_config_text("report.smtp: " + std::string(value) + "\n", "t.conf")
+            .m_report_sender.m_smtp;
+    };
+    CHECK(parse_config_text("", "t.conf").m_report_sender.m_smtp.empty());  // sendmail
+    CHECK(relay("127.0.0.1:25") == enma::conf::SmtpRelay{"127.0.0.1", 25});
+    CHECK(relay("127.0.0.1") == enma::conf::SmtpRelay{"127.0.0.1", 25});
+    CHECK(relay("[::1]:2525") == enma::conf::SmtpRelay{"::1", 2525});
+    CHECK(relay("[::1]") == enma::conf::SmtpRelay{"::1", 25});
+    CHECK(relay("Relay.Example:587") == enma::conf::SmtpRelay{"relay.example", 587});
+    CHECK(relay("[::1]:2525").to_string() == "[::1]:2525");
+    CHECK(relay("127.0.0.1").to_string() == "127.0.0.1:25");
+    for (const auto* bad : {"::1", "::1:25", "[::1", "[::1]25", "[127.0.0.1]:25", "host:0",
+                            "host:65536", "host:", ":25", "host name:25", "a..b:25", "[]:25"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH_AS(relay(bad), doctest::Contains("expected HOST[:PORT]"), ConfigError);
+    }
+}
