@@ -53,6 +53,9 @@ int spawn(const std::string& program, char* const argv[], int stdin_fd, pid_t& p
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+    // Nothing else of enma's: the daemon's MTA connections, listening socket and resolver
+    // sockets would otherwise stay open in sendmail for as long as it runs.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t none, defaults;

@@ -195,7 +195,7 @@ TEST_CASE("FailureSender: a failing sendmail is counted as failed") {
     CHECK(sender.counts().m_sent == 0);
 }
 
-TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f and no blocked signals") {
+TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f, no blocked signals, no fd") {
     Sandbox box;
     const auto script = box.m_dir / "sendmail.sh";
     const auto out = box.m_dir / "mail";
@@ -206,8 +206,11 @@ TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f and no blocked
         // sendmail was started with.
         s << "#!/bin/sh\nwhile read -r line; do case $line in SigBlk*) echo \"$line\";; esac; "
           << "done < /proc/$$/status > " << out.string() << ".sig\necho \"$@\" > " << out.string()
-          << ".args\ncat > " << out.string() << "\n";
+          << ".args\nif [ -e /proc/$$/fd/100 ]; then echo inherited; else echo none; fi > "
+          << out.string() << ".fds\ncat > " << out.string() << "\n";
     }
+    // A descriptor of enma's without close-on-exec (an MTA connection) must not reach it.
+    REQUIRE(dup2(STDOUT_FILENO, 100) == 100);
     fs::permissions(script, fs::perms::owner_all);
     // The daemon blocks its handled signals in every thread; the sender thread inherits that.
     sigset_t blocked, previous;
@@ -225,5 +228,7 @@ TEST_CASE("FailureSender: sendmail gets the report with -t -oi -f and no blocked
     CHECK(sender.counts().m_sent == 1);
     CHECK(box.read("mail.args") == "-t -oi -f dmarc@receiver.example\n");
     CHECK(box.read("mail.sig") == "SigBlk:\t0000000000000000\n");
+    CHECK(box.read("mail.fds") == "none\n");
+    close(100);
     CHECK(box.read("mail").find("Feedback-Type: auth-failure\r\n") != std::string::npos);
 }
