@@ -107,6 +107,8 @@ PolicyPublished policy_of(const MessageRow& row) {
     policy.m_p = one_of(row.m_p, kPolicies, "none");
     // sp defaults to p when not published (RFC 9989); the schema requires it.
     policy.m_sp = row.m_sp.empty() ? policy.m_p : one_of(row.m_sp, kPolicies, "none");
+    // np only as published: its default (sp) is what sp already says.
+    policy.m_np = row.m_np.empty() ? "" : one_of(row.m_np, kPolicies, "");
     policy.m_testing = one_of(row.m_testing, kTesting, "");
     policy.m_fo = row.m_fo;
     policy.m_rua = row.m_rua;

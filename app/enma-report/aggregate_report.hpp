@@ -28,6 +28,7 @@ struct ReporterInfo {
     std::string m_email;
     std::string m_extra_contact_info;  // "" leaves the element out
     std::string m_domain;              // the Mail Receiver's domain (file name, Subject, ids)
+    std::string m_generator;           // "enma VERSION"; "" leaves the element out
 };
 
 // Period - the reporting period, [m_begin, m_end) in seconds since the epoch (UTC).
@@ -57,7 +58,7 @@ struct RecordKey {
 
 // PolicyPublished - the policy as the last row saw it; "" leaves an optional element out.
 struct PolicyPublished {
-    std::string m_domain, m_discovery_method, m_adkim, m_aspf, m_p, m_sp, m_testing, m_fo;
+    std::string m_domain, m_discovery_method, m_adkim, m_aspf, m_p, m_sp, m_np, m_testing, m_fo;
     std::string m_rua, m_ruf;  // not in the XML: where the report goes
 };
 

@@ -69,7 +69,8 @@ report::RunSettings settings_from(const report::ReportOptions& options, const co
     const auto& sender = config.m_report_sender;
     report::RunSettings settings;
     settings.m_reporter = {sender.m_org_name, sender.m_email, sender.m_extra_contact_info,
-                           report::receiver_domain(sender.m_domain, sender.m_email)};
+                           report::receiver_domain(sender.m_domain, sender.m_email),
+                           std::string("enma ") + app::kVersion};
     settings.m_sendmail = sender.m_sendmail;
     settings.m_smtp = sender.m_smtp;
     settings.m_output_dir = options.m_output_dir;

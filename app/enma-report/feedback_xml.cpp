@@ -25,6 +25,7 @@ void write_metadata(XmlWriter& xml, const AggregateReport& report) {
     if (report.m_unreported > 0)
         xml.leaf("error", std::to_string(report.m_unreported) +
                               " message(s) without a usable client address are not reported");
+    optional_leaf(xml, "generator", report.m_reporter.m_generator);
     xml.close();
 }
 
@@ -36,6 +37,7 @@ void write_policy(XmlWriter& xml, const PolicyPublished& policy) {
     optional_leaf(xml, "aspf", policy.m_aspf);
     xml.leaf("p", policy.m_p);
     xml.leaf("sp", policy.m_sp);
+    optional_leaf(xml, "np", policy.m_np);
     optional_leaf(xml, "testing", policy.m_testing);
     optional_leaf(xml, "fo", policy.m_fo);
     xml.close();

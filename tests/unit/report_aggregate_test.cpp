@@ -27,7 +27,7 @@ constexpr std::int64_t kFirstDay = 1795651200;  // 2026-11-26 00:00:00 UTC (a Th
 
 ReporterInfo reporter() {
     return {"Example Receiver <&> Co", "dmarc-reports@receiver.example",
-            "https://receiver.example/dmarc", "receiver.example"};
+            "https://receiver.example/dmarc", "receiver.example", "enma 9.9"};
 }
 
 MessageRow row(std::int64_t at, std::string ip, bool aligned) {
@@ -42,6 +42,7 @@ MessageRow row(std::int64_t at, std::string ip, bool aligned) {
     r.m_policy_domain = "example.com";
     r.m_discovery_method = "treewalk";
     r.m_p = "reject";
+    r.m_np = "quarantine";
     r.m_adkim = "r";
     r.m_aspf = "r";
     r.m_testing = "n";
@@ -169,12 +170,14 @@ TEST_CASE("the XML holds the expected elements, escaped") {
     CHECK(xml.find("<policy_published>\n    <domain>example.com</domain>\n    "
                    "<discovery_method>treewalk</discovery_method>\n    <adkim>r</adkim>\n    "
                    "<aspf>r</aspf>\n    <p>reject</p>\n    <sp>reject</sp>\n    "
-                   "<testing>n</testing>\n    <fo>0</fo>\n  </policy_published>") !=
-          std::string::npos);
+                   "<np>quarantine</np>\n    <testing>n</testing>\n    <fo>0</fo>\n  "
+                   "</policy_published>") != std::string::npos);
     CHECK(xml.find("      <dkim>\n        <domain>example.com</domain>\n        "
                    "<selector>sel1</selector>\n        <result>pass</result>\n      </dkim>\n") !=
           std::string::npos);
     CHECK(xml.find("<envelope_from>bounce.other.example</envelope_from>") != std::string::npos);
+    CHECK(xml.find("</date_range>\n    <generator>enma 9.9</generator>\n  </report_metadata>") !=
+          std::string::npos);
 }
 
 TEST_CASE("odd store values are normalised and still validate") {
@@ -185,9 +188,11 @@ TEST_CASE("odd store values are normalised and still validate") {
     r.m_spf_result = "hardfail";
     r.m_spf_scope = "";
     r.m_sp = "";
+    r.m_np = "bogus";  // not a policy: left out
     r.m_header_from = "Example.COM";
     r.m_dkim.push_back({"evil.example", "s\x01<1>\xff", "bogus", "why & how"});
     auto bad = row(kFirstDay + 1, "not an address", true);
+    bad.m_np = "bogus";  // the policy is the last row's
     Aggregator aggregator;
     aggregator.add(r);
     aggregator.add(bad);
@@ -204,6 +209,7 @@ TEST_CASE("odd store values are normalised and still validate") {
     CHECK(key.m_dkim[0].m_result == "none");
     const std::string xml = feedback_xml(report);
     CHECK(xml.find("<selector>s&lt;1&gt;\xEF\xBF\xBD</selector>") != std::string::npos);
+    CHECK(xml.find("<np>") == std::string::npos);
     CHECK(
         xml.find("<error>1 message(s) without a usable client address are not reported</error>") !=
         std::string::npos);
