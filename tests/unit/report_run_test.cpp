@@ -93,7 +93,7 @@ struct Sandbox {
     }
     RunSettings settings() const {
         RunSettings s;
-        s.m_reporter = {"Receiver", "dmarc@receiver.example", "", "receiver.example"};
+        s.m_reporter = {"Receiver", "dmarc@receiver.example", "", "receiver.example", ""};
         s.m_sendmail = (m_dir / "sendmail").string();
         s.m_now = kFirstDay + 2 * kDay;
         return s;

@@ -22,7 +22,7 @@ using enma::report::testing::TempDir;
 namespace {
 
 constexpr Period kPeriod{86400, 2 * 86400};
-const ReporterInfo kReporter{"Receiver", "dmarc@receiver.example", "", "receiver.example"};
+const ReporterInfo kReporter{"Receiver", "dmarc@receiver.example", "", "receiver.example", ""};
 
 std::string xml_from_store(ReportStore& store, const std::string& domain) {
     Aggregator aggregator;
